@@ -1,0 +1,82 @@
+package dev.bowline.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built tarball, unpacked afresh into its own directory for one test, and the means to run its
+ * launchers as a user would: through {@code bin/}, with the JDK running the tests as JAVA_HOME.
+ */
+final class Distribution {
+
+  static final String VERSION = System.getProperty("bowline.version");
+
+  private final Path home;
+
+  private Distribution(Path home) {
+    this.home = home;
+  }
+
+  /** Unpacks the tarball with {@code tar} into a new directory under the IT work directory. */
+  static Distribution unpack(String name) throws IOException, InterruptedException {
+    Path tarball = Path.of(System.getProperty("bowline.tarball"));
+    assertThat(tarball).as("the tarball is built in the package phase").exists();
+    Path dir = Path.of(System.getProperty("bowline.it.work")).resolve(name);
+    if (Files.exists(dir)) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    Files.createDirectories(dir);
+    Result untar = run(dir, List.of("tar", "xzf", tarball.toString()));
+    assertThat(untar.exitCode()).as("tar: %s", untar.stderr()).isZero();
+    return new Distribution(dir.resolve("bowline-" + VERSION));
+  }
+
+  Path home() {
+    return home;
+  }
+
+  Path plugins() {
+    return home.resolve("plugins");
+  }
+
+  /** Runs {@code bin/<launcher> args...} and waits for it. */
+  Result launch(String launcher, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(home.resolve("bin").resolve(launcher).toString());
+    command.addAll(List.of(args));
+    return run(home, command);
+  }
+
+  private static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Path out = Files.createTempFile("bowline-it", ".out");
+    Path err = Files.createTempFile("bowline-it", ".err");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(command + " did not finish within 120 s");
+    }
+    Result r =
+        new Result(
+            p.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
+    Files.delete(out);
+    Files.delete(err);
+    return r;
+  }
+
+  /** What a launched command did. */
+  record Result(int exitCode, String stdout, String stderr) {}
+}

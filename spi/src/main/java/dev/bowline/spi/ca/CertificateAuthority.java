@@ -1,0 +1,35 @@
+package dev.bowline.spi.ca;
+
+import dev.bowline.spi.model.SpiffeId;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Signs workload certificates. Citadel authenticates the caller and decides the identity; the CA
+ * only signs, and must put exactly that identity in the certificate whatever the CSR asks for.
+ *
+ * <p><b>Threading.</b> Thread-safe. {@link #sign} may block (an HSM, a remote CA): Citadel calls
+ * it on a worker thread, never on an event loop.
+ */
+public interface CertificateAuthority extends AutoCloseable {
+
+  /**
+   * Signs a workload certificate.
+   *
+   * @param csrDer a PKCS#10 certificate signing request, DER-encoded; only its public key is used
+   * @param identity the identity Citadel authenticated, which becomes the only URI SAN
+   * @param ttl the requested lifetime; the CA may shorten it, never lengthen it
+   * @return the chain: the leaf first, then intermediates, not including the root
+   * @throws CertificateAuthorityException if the CSR is malformed or signing fails, with the reason
+   */
+  List<X509Certificate> sign(byte[] csrDer, SpiffeId identity, Duration ttl)
+      throws CertificateAuthorityException;
+
+  /** The roots that verify what this CA issues (several during a root rotation). */
+  List<X509Certificate> trustBundle();
+
+  /** Releases resources; called once by the host. */
+  @Override
+  default void close() {}
+}

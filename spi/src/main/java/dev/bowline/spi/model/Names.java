@@ -1,0 +1,23 @@
+package dev.bowline.spi.model;
+
+import java.util.regex.Pattern;
+
+/** Validation of Kubernetes-style names (RFC 1123 labels) shared by the model types. */
+final class Names {
+
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+  private Names() {}
+
+  static String requireNamespace(String namespace) {
+    return requireLabel("namespace", namespace);
+  }
+
+  static String requireLabel(String field, String value) {
+    if (value == null || !DNS_LABEL.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          field + " '" + value + "' is not a DNS label (lowercase letters, digits and '-', 1-63)");
+    }
+    return value;
+  }
+}
