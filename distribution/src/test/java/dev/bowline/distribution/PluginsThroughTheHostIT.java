@@ -3,7 +3,7 @@ package dev.bowline.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bowline.kernel.metrics.MetricRegistry;
+import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.plugin.PluginState;

@@ -1,7 +1,7 @@
 package dev.bowline.kernel.cli;
 
 import dev.bowline.kernel.config.HostConfigException;
-import dev.bowline.kernel.metrics.MetricRegistry;
+import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginState;
 import java.util.concurrent.Callable;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.bowline.kernel.BowlineVersion;
 import dev.bowline.kernel.config.HostConfigException;
-import dev.bowline.kernel.metrics.MetricRegistry;
+import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.kernel.plugin.ExtensionInfo;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginHostConfig;

@@ -1,7 +1,7 @@
 package dev.bowline.kernel.plugin;
 
 import dev.bowline.kernel.BowlineVersion;
-import dev.bowline.kernel.metrics.MetricRegistry;
+import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.plugin.CanonicalName;
 import dev.bowline.spi.plugin.ExtensionMetadata;
 import dev.bowline.spi.plugin.ExtensionPointKind;

@@ -3,7 +3,7 @@ package dev.bowline.kernel.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bowline.kernel.metrics.MetricRegistry;
+import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.lb.LoadBalancerFactory;
 import dev.bowline.spi.lb.PickContext;
 import dev.bowline.spi.lb.UpstreamHost;

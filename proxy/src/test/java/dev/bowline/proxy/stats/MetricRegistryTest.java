@@ -1,4 +1,4 @@
-package dev.bowline.kernel.metrics;
+package dev.bowline.proxy.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

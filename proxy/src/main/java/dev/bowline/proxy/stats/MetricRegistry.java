@@ -1,4 +1,4 @@
-package dev.bowline.kernel.metrics;
+package dev.bowline.proxy.stats;
 
 import dev.bowline.spi.plugin.PluginMetrics;
 import java.util.Map;

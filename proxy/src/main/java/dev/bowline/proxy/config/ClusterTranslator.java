@@ -1,0 +1,225 @@
+package dev.bowline.proxy.config;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bowline.proxy.config.ClusterConfig.CircuitBreakerLimits;
+import dev.bowline.proxy.config.ClusterConfig.Discovery;
+import dev.bowline.spi.model.Endpoint;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Translates one Envoy v3 {@code Cluster} (from a bootstrap's {@code static_resources} or, later,
+ * from CDS) into a {@link ClusterConfig}, after checking it against the fields Bowline supports.
+ * Every problem is reported at once, each starting with its field path under the {@code path}
+ * given by the caller (such as {@code static_resources.clusters[0]}).
+ *
+ * <p>Supported: {@code type} STATIC (the default, endpoints from {@code load_assignment}) and EDS
+ * (endpoints arrive later; {@code eds_cluster_config} is accepted); {@code lb_policy}
+ * ROUND_ROBIN, RANDOM and LEAST_REQUEST, mapped to the balancers {@code bowline.lb.round_robin},
+ * {@code bowline.lb.random} and {@code bowline.lb.least_request} (whose configuration gets
+ * {@code choiceCount} from {@code least_request_lb_config.choice_count}); circuit breakers of
+ * priority DEFAULT; HTTP/1.1 or HTTP/2 upstream from
+ * {@code typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]}
+ * or the legacy {@code http2_protocol_options}; TLS origination. Defaults are Envoy's: connect
+ * timeout 5 s, idle timeout 1 h, no request limit per connection, thresholds 1024/1024/1024/3.
+ *
+ * <p>Pure and stateless: safe to call from any thread.
+ */
+public final class ClusterTranslator {
+
+  /** Envoy's default connect timeout. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Envoy's default idle timeout of an upstream connection. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+
+  static final String ROUND_ROBIN = "bowline.lb.round_robin";
+  static final String RANDOM = "bowline.lb.random";
+  static final String LEAST_REQUEST = "bowline.lb.least_request";
+
+  private ClusterTranslator() {}
+
+  /**
+   * Translates a cluster.
+   *
+   * @param cluster the Envoy cluster
+   * @param path its path, prefixed to each problem's field path; may be empty
+   * @throws ConfigException every problem found, each starting with its field path
+   */
+  public static ClusterConfig translate(Cluster cluster, String path) throws ConfigException {
+    Problems problems = new Problems();
+    SupportedFieldsValidator.validate(cluster, SupportedFields.CLUSTER, path, problems);
+    ClusterConfig config = build(cluster, path, problems);
+    problems.throwIfAny();
+    return config;
+  }
+
+  private static ClusterConfig build(Cluster cluster, String path, Problems problems) {
+    int before = problems.size();
+    if (cluster.getName().isEmpty()) {
+      problems.add(Problems.join(path, "name"), "required");
+    }
+    Discovery discovery = discovery(cluster, path, problems);
+    List<Endpoint> endpoints = List.of();
+    if (discovery == Discovery.STATIC && cluster.hasLoadAssignment()) {
+      endpoints =
+          EndpointTranslator.endpoints(
+              cluster.getLoadAssignment(), Problems.join(path, "load_assignment"), problems);
+    }
+    Duration connectTimeout =
+        ProtoValues.positiveDuration(cluster.hasConnectTimeout(), cluster.getConnectTimeout(),
+            DEFAULT_CONNECT_TIMEOUT, Problems.join(path, "connect_timeout"), problems);
+    String lbPolicy = lbPolicy(cluster, Problems.join(path, "lb_policy"), problems);
+    Map<String, Object> lbConfig = lbConfig(cluster, path, problems);
+    CircuitBreakerLimits limits =
+        limits(cluster.getCircuitBreakers(), Problems.join(path, "circuit_breakers"), problems);
+    UpstreamHttpOptions http = UpstreamHttpOptions.read(cluster, path, problems);
+    Optional<TlsClientConfig> tls = tls(cluster, path, problems);
+    if (problems.size() > before || discovery == null || lbPolicy == null || http == null) {
+      return null;
+    }
+    return new ClusterConfig(
+        cluster.getName(),
+        discovery,
+        endpoints,
+        lbPolicy,
+        lbConfig,
+        connectTimeout,
+        http.protocol(),
+        tls,
+        limits,
+        http.idleTimeout(),
+        http.maxRequestsPerConnection());
+  }
+
+  private static Discovery discovery(Cluster cluster, String path, Problems problems) {
+    String typePath = Problems.join(path, "type");
+    if (cluster.getClusterDiscoveryTypeCase()
+        == Cluster.ClusterDiscoveryTypeCase.CLUSTER_TYPE) {
+      return null; // a custom cluster_type: reported by the supported-subset check
+    }
+    Discovery discovery;
+    switch (cluster.getType()) {
+      case STATIC:
+        discovery = Discovery.STATIC;
+        break;
+      case EDS:
+        discovery = Discovery.EDS;
+        break;
+      default:
+        problems.add(typePath, cluster.getType() + " is not supported by Bowline yet (supported:"
+            + " STATIC with IP endpoints, EDS)");
+        return null;
+    }
+    if (discovery == Discovery.STATIC && cluster.hasEdsClusterConfig()) {
+      problems.add(Problems.join(path, "eds_cluster_config"), "only for type EDS");
+    }
+    if (discovery == Discovery.EDS && cluster.hasLoadAssignment()) {
+      problems.add(Problems.join(path, "load_assignment"),
+          "an EDS cluster takes its endpoints from EDS, not from load_assignment");
+    }
+    return discovery;
+  }
+
+  private static String lbPolicy(Cluster cluster, String path, Problems problems) {
+    switch (cluster.getLbPolicy()) {
+      case ROUND_ROBIN:
+        return ROUND_ROBIN;
+      case RANDOM:
+        return RANDOM;
+      case LEAST_REQUEST:
+        return LEAST_REQUEST;
+      default:
+        problems.add(path, cluster.getLbPolicy() + " is not supported by Bowline yet (supported:"
+            + " ROUND_ROBIN, RANDOM, LEAST_REQUEST)");
+        return null;
+    }
+  }
+
+  private static Map<String, Object> lbConfig(Cluster cluster, String path, Problems problems) {
+    if (!cluster.hasLeastRequestLbConfig()) {
+      return Map.of();
+    }
+    String configPath = Problems.join(path, "least_request_lb_config");
+    if (cluster.getLbPolicy() != Cluster.LbPolicy.LEAST_REQUEST) {
+      problems.add(configPath, "only for lb_policy LEAST_REQUEST");
+      return Map.of();
+    }
+    var config = cluster.getLeastRequestLbConfig();
+    if (!config.hasChoiceCount()) {
+      return Map.of();
+    }
+    int choiceCount =
+        ProtoValues.uint32(config.getChoiceCount().getValue(), 2, Integer.MAX_VALUE,
+            Problems.join(configPath, "choice_count"), problems, 2);
+    return Map.of("choiceCount", choiceCount);
+  }
+
+  private static CircuitBreakerLimits limits(
+      CircuitBreakers breakers, String path, Problems problems) {
+    CircuitBreakerLimits limits = CircuitBreakerLimits.DEFAULTS;
+    boolean seenDefault = false;
+    String thresholdsPath = Problems.join(path, "thresholds");
+    for (int i = 0; i < breakers.getThresholdsCount(); i++) {
+      CircuitBreakers.Thresholds t = breakers.getThresholds(i);
+      String p = Problems.index(thresholdsPath, i);
+      if (t.getPriority() != RoutingPriority.DEFAULT) {
+        problems.add(Problems.join(p, "priority"), t.getPriority()
+            + " is not supported by Bowline yet (only DEFAULT)");
+        continue;
+      }
+      if (seenDefault) {
+        problems.add(Problems.join(p, "priority"), "DEFAULT is given twice");
+        continue;
+      }
+      seenDefault = true;
+      CircuitBreakerLimits d = CircuitBreakerLimits.DEFAULTS;
+      limits =
+          new CircuitBreakerLimits(
+              ProtoValues.uint32(t.hasMaxConnections(), t.getMaxConnections(), d.maxConnections(),
+                  0, Integer.MAX_VALUE, Problems.join(p, "max_connections"), problems),
+              ProtoValues.uint32(t.hasMaxPendingRequests(), t.getMaxPendingRequests(),
+                  d.maxPendingRequests(), 0, Integer.MAX_VALUE,
+                  Problems.join(p, "max_pending_requests"), problems),
+              ProtoValues.uint32(t.hasMaxRequests(), t.getMaxRequests(), d.maxRequests(), 0,
+                  Integer.MAX_VALUE, Problems.join(p, "max_requests"), problems),
+              ProtoValues.uint32(t.hasMaxRetries(), t.getMaxRetries(), d.maxRetries(), 0,
+                  Integer.MAX_VALUE, Problems.join(p, "max_retries"), problems));
+    }
+    return limits;
+  }
+
+  private static Optional<TlsClientConfig> tls(Cluster cluster, String path, Problems problems) {
+    if (!cluster.hasTransportSocket()) {
+      return Optional.empty();
+    }
+    String socketPath = Problems.join(path, "transport_socket");
+    var socket = cluster.getTransportSocket();
+    if (!socket.hasTypedConfig()) {
+      problems.add(socketPath, "transport socket '" + socket.getName() + "' is not supported by"
+          + " Bowline yet: use " + FilterChainTranslator.TLS_TRANSPORT_SOCKET
+          + " with a typed_config of type UpstreamTlsContext");
+      return Optional.empty();
+    }
+    Any config = socket.getTypedConfig();
+    if (!config.is(UpstreamTlsContext.class)) {
+      return Optional.empty(); // reported by the supported-subset check
+    }
+    String configPath = Problems.join(socketPath, "typed_config");
+    try {
+      return Optional.ofNullable(
+          UpstreamTlsTranslator.translate(
+              config.unpack(UpstreamTlsContext.class), configPath, problems));
+    } catch (InvalidProtocolBufferException e) {
+      problems.add(configPath, "cannot decode: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.bowline.proxy.config;
+
+import dev.bowline.spi.model.Endpoint;
+import dev.bowline.spi.model.HealthStatus;
+import dev.bowline.spi.model.Locality;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translates a {@code ClusterLoadAssignment} (a STATIC cluster's {@code load_assignment}, or an
+ * EDS response) into {@link Endpoint}s, after checking it against the fields Bowline supports.
+ *
+ * <p>Each endpoint gets its locality, its {@code lb_endpoints[].load_balancing_weight} (default 1)
+ * and its health: Envoy's {@code HEALTHY}, {@code UNHEALTHY}, {@code DRAINING} and {@code UNKNOWN}
+ * map to the same states, {@code TIMEOUT} to {@code UNHEALTHY}; {@code DEGRADED} is not supported
+ * yet. A locality's {@code load_balancing_weight} is checked (at least 1) but, as in Envoy without
+ * locality-weighted balancing, does not change endpoint weights. Addresses must be IP literals, as
+ * Envoy requires; labels are empty. Pure and stateless: safe to call from any thread.
+ */
+public final class EndpointTranslator {
+
+  private EndpointTranslator() {}
+
+  /**
+   * The endpoints of an assignment.
+   *
+   * @param assignment the Envoy assignment
+   * @param path its path, prefixed to each problem's field path; may be empty
+   * @throws ConfigException every problem found, each starting with its field path
+   */
+  public static List<Endpoint> translate(ClusterLoadAssignment assignment, String path)
+      throws ConfigException {
+    Problems problems = new Problems();
+    SupportedFieldsValidator.validate(
+        assignment, SupportedFields.CLUSTER_LOAD_ASSIGNMENT, path, problems);
+    List<Endpoint> endpoints = endpoints(assignment, path, problems);
+    problems.throwIfAny();
+    return endpoints;
+  }
+
+  /** The endpoints, without the supported-subset check (done by the caller). */
+  static List<Endpoint> endpoints(ClusterLoadAssignment assignment, String path, Problems problems) {
+    if (assignment.getClusterName().isEmpty()) {
+      problems.add(Problems.join(path, "cluster_name"), "required");
+    }
+    List<Endpoint> endpoints = new ArrayList<>();
+    String localitiesPath = Problems.join(path, "endpoints");
+    for (int i = 0; i < assignment.getEndpointsCount(); i++) {
+      LocalityLbEndpoints group = assignment.getEndpoints(i);
+      String groupPath = Problems.index(localitiesPath, i);
+      ProtoValues.uint32(group.hasLoadBalancingWeight(), group.getLoadBalancingWeight(), 1, 1,
+          Integer.MAX_VALUE, Problems.join(groupPath, "load_balancing_weight"), problems);
+      Locality locality =
+          new Locality(
+              group.getLocality().getRegion(),
+              group.getLocality().getZone(),
+              group.getLocality().getSubZone());
+      String hostsPath = Problems.join(groupPath, "lb_endpoints");
+      for (int j = 0; j < group.getLbEndpointsCount(); j++) {
+        Endpoint endpoint =
+            endpoint(group.getLbEndpoints(j), locality, Problems.index(hostsPath, j), problems);
+        if (endpoint != null) {
+          endpoints.add(endpoint);
+        }
+      }
+    }
+    return endpoints;
+  }
+
+  private static Endpoint endpoint(
+      LbEndpoint host, Locality locality, String path, Problems problems) {
+    int before = problems.size();
+    String addressPath = Problems.join(Problems.join(path, "endpoint"), "address");
+    if (!host.getEndpoint().hasAddress()) {
+      if (host.getHostIdentifierCase() != LbEndpoint.HostIdentifierCase.ENDPOINT_NAME) {
+        problems.add(addressPath, "required");
+      }
+      return null;
+    }
+    var address = SocketAddresses.read(host.getEndpoint().getAddress(), 1, addressPath, problems);
+    int weight =
+        ProtoValues.uint32(host.hasLoadBalancingWeight(), host.getLoadBalancingWeight(), 1, 1,
+            Integer.MAX_VALUE, Problems.join(path, "load_balancing_weight"), problems);
+    HealthStatus health = health(host, Problems.join(path, "health_status"), problems);
+    if (problems.size() > before || address == null) {
+      return null;
+    }
+    String literal = host.getEndpoint().getAddress().getSocketAddress().getAddress();
+    return new Endpoint(literal, address.getPort(), Map.of(), locality, weight, health);
+  }
+
+  private static HealthStatus health(LbEndpoint host, String path, Problems problems) {
+    switch (host.getHealthStatus()) {
+      case HEALTHY:
+        return HealthStatus.HEALTHY;
+      case UNHEALTHY:
+      case TIMEOUT:
+        return HealthStatus.UNHEALTHY;
+      case DRAINING:
+        return HealthStatus.DRAINING;
+      case UNKNOWN:
+        return HealthStatus.UNKNOWN;
+      default:
+        problems.add(path, host.getHealthStatus() + " is not supported by Bowline yet (supported:"
+            + " UNKNOWN, HEALTHY, UNHEALTHY, DRAINING, TIMEOUT)");
+        return HealthStatus.UNKNOWN;
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package dev.bowline.proxy.config;
+
+import com.google.protobuf.Struct;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StderrAccessLog;
+import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
+import io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+
+/**
+ * The allowlist: every Envoy v3 field Bowline supports, in one place. A set field that is not
+ * listed here is an error naming its path ({@code not supported by Bowline yet}); it is never
+ * silently ignored. Which <em>values</em> are allowed (for example {@code type: STATIC} or
+ * {@code EDS}) is checked by the translators. Keep {@code docs/proxy-bootstrap.md} in step.
+ *
+ * <p>Paths are relative to the message type each set is built for; {@code []} marks each element
+ * of a repeated message field and {@code ["key"]} a map entry. The sets are immutable and
+ * thread-safe.
+ */
+final class SupportedFields {
+
+  private SupportedFields() {}
+
+  // ---- HTTP filters and access logs ---------------------------------------------------------
+
+  /** The router takes no settings. */
+  static final FieldSet ROUTER = FieldSet.of(Router.getDescriptor()).build();
+
+  /** Configuration of Bowline filter plugins: a free-form tree. */
+  static final FieldSet TYPED_STRUCT =
+      FieldSet.opaque(com.github.xds.type.v3.TypedStruct.getDescriptor());
+
+  static final FieldSet UDPA_TYPED_STRUCT =
+      FieldSet.opaque(com.github.udpa.udpa.type.v1.TypedStruct.getDescriptor());
+
+  static final FieldSet STRUCT = FieldSet.opaque(Struct.getDescriptor());
+
+  static final FieldSet FILE_ACCESS_LOG =
+      FieldSet.of(FileAccessLog.getDescriptor())
+          .leaf(
+              "path",
+              "format",
+              "log_format.text_format",
+              "log_format.text_format_source.inline_string")
+          .build();
+
+  static final FieldSet STDOUT_ACCESS_LOG =
+      FieldSet.of(StdoutAccessLog.getDescriptor())
+          .leaf("log_format.text_format", "log_format.text_format_source.inline_string")
+          .build();
+
+  static final FieldSet STDERR_ACCESS_LOG =
+      FieldSet.of(StderrAccessLog.getDescriptor())
+          .leaf("log_format.text_format", "log_format.text_format_source.inline_string")
+          .build();
+
+  // ---- network filters ----------------------------------------------------------------------
+
+  static final FieldSet HTTP_CONNECTION_MANAGER =
+      FieldSet.of(HttpConnectionManager.getDescriptor())
+          .leaf("stat_prefix", "codec_type")
+          .subtree("route_config") // compiled and validated by the router
+          .leaf("http_filters[].name")
+          .any("http_filters[].typed_config", ROUTER, TYPED_STRUCT, UDPA_TYPED_STRUCT, STRUCT)
+          .leaf(
+              "max_request_headers_kb",
+              "common_http_protocol_options.idle_timeout",
+              "common_http_protocol_options.max_headers_count",
+              "request_headers_timeout",
+              "stream_idle_timeout",
+              "drain_timeout",
+              "use_remote_address",
+              "xff_num_trusted_hops",
+              "generate_request_id",
+              "normalize_path",
+              "merge_slashes",
+              "path_with_escaped_slashes_action",
+              "http2_protocol_options.max_concurrent_streams",
+              "http2_protocol_options.initial_stream_window_size",
+              "http2_protocol_options.initial_connection_window_size",
+              "access_log[].name")
+          .any("access_log[].typed_config", FILE_ACCESS_LOG, STDOUT_ACCESS_LOG, STDERR_ACCESS_LOG)
+          .build();
+
+  static final FieldSet TCP_PROXY =
+      FieldSet.of(TcpProxy.getDescriptor())
+          .leaf(
+              "stat_prefix",
+              "cluster",
+              "weighted_clusters.clusters[].name",
+              "weighted_clusters.clusters[].weight",
+              "idle_timeout")
+          .build();
+
+  static final FieldSet CONNECTION_LIMIT =
+      FieldSet.of(ConnectionLimit.getDescriptor()).leaf("stat_prefix", "max_connections").build();
+
+  /** Bowline always reads SNI and ALPN itself; the inspector is accepted and takes no settings. */
+  static final FieldSet TLS_INSPECTOR = FieldSet.of(TlsInspector.getDescriptor()).build();
+
+  // ---- TLS ----------------------------------------------------------------------------------
+
+  static final FieldSet DOWNSTREAM_TLS =
+      FieldSet.of(DownstreamTlsContext.getDescriptor())
+          .leaf(
+              "common_tls_context.tls_certificates[].certificate_chain.filename",
+              "common_tls_context.tls_certificates[].private_key.filename",
+              "common_tls_context.validation_context.trusted_ca.filename",
+              "common_tls_context.alpn_protocols",
+              "common_tls_context.tls_params.tls_minimum_protocol_version",
+              "common_tls_context.tls_params.tls_maximum_protocol_version",
+              "require_client_certificate")
+          .build();
+
+  static final FieldSet UPSTREAM_TLS =
+      FieldSet.of(UpstreamTlsContext.getDescriptor())
+          .leaf(
+              "sni",
+              "common_tls_context.tls_certificates[].certificate_chain.filename",
+              "common_tls_context.tls_certificates[].private_key.filename",
+              "common_tls_context.validation_context.trusted_ca.filename",
+              "common_tls_context.validation_context.match_typed_subject_alt_names[].san_type",
+              "common_tls_context.validation_context.match_typed_subject_alt_names[].matcher.exact",
+              "common_tls_context.validation_context.match_subject_alt_names[].exact",
+              "common_tls_context.alpn_protocols")
+          .build();
+
+  // ---- listeners ----------------------------------------------------------------------------
+
+  static final FieldSet LISTENER =
+      FieldSet.of(Listener.getDescriptor())
+          .leaf(
+              "name",
+              "address.socket_address.address",
+              "address.socket_address.port_value",
+              "per_connection_buffer_limit_bytes",
+              "listener_filters[].name")
+          .any("listener_filters[].typed_config", TLS_INSPECTOR)
+          .leaf(
+              "filter_chains[].filter_chain_match.server_names",
+              "filter_chains[].filter_chain_match.application_protocols",
+              "filter_chains[].transport_socket.name")
+          .any("filter_chains[].transport_socket.typed_config", DOWNSTREAM_TLS)
+          .leaf("filter_chains[].filters[].name")
+          .any(
+              "filter_chains[].filters[].typed_config",
+              HTTP_CONNECTION_MANAGER,
+              TCP_PROXY,
+              CONNECTION_LIMIT)
+          .build();
+
+  // ---- clusters -----------------------------------------------------------------------------
+
+  static final FieldSet CLUSTER_LOAD_ASSIGNMENT =
+      FieldSet.of(ClusterLoadAssignment.getDescriptor())
+          .leaf(
+              "cluster_name",
+              "endpoints[].locality.region",
+              "endpoints[].locality.zone",
+              "endpoints[].locality.sub_zone",
+              "endpoints[].load_balancing_weight",
+              "endpoints[].lb_endpoints[].endpoint.address.socket_address.address",
+              "endpoints[].lb_endpoints[].endpoint.address.socket_address.port_value",
+              "endpoints[].lb_endpoints[].load_balancing_weight",
+              "endpoints[].lb_endpoints[].health_status")
+          .build();
+
+  static final FieldSet UPSTREAM_HTTP_PROTOCOL_OPTIONS =
+      FieldSet.of(HttpProtocolOptions.getDescriptor())
+          .leaf(
+              "explicit_http_config.http_protocol_options",
+              "explicit_http_config.http2_protocol_options",
+              "common_http_protocol_options.idle_timeout",
+              "common_http_protocol_options.max_requests_per_connection")
+          .build();
+
+  static final FieldSet CLUSTER =
+      FieldSet.of(Cluster.getDescriptor())
+          .leaf("name", "type")
+          .subtree("eds_cluster_config") // where EDS comes from: the xDS client's business
+          .leaf("connect_timeout", "lb_policy", "least_request_lb_config.choice_count")
+          .nested("load_assignment", CLUSTER_LOAD_ASSIGNMENT)
+          .leaf(
+              "circuit_breakers.thresholds[].priority",
+              "circuit_breakers.thresholds[].max_connections",
+              "circuit_breakers.thresholds[].max_pending_requests",
+              "circuit_breakers.thresholds[].max_requests",
+              "circuit_breakers.thresholds[].max_retries")
+          .any(
+              "typed_extension_protocol_options[\""
+                  + EnvoyTypes.UPSTREAM_HTTP_PROTOCOL_OPTIONS_KEY
+                  + "\"]",
+              UPSTREAM_HTTP_PROTOCOL_OPTIONS)
+          .leaf("http2_protocol_options", "max_requests_per_connection") // legacy forms
+          .leaf("transport_socket.name")
+          .any("transport_socket.typed_config", UPSTREAM_TLS)
+          .build();
+
+  // ---- bootstrap ----------------------------------------------------------------------------
+
+  static final FieldSet BOOTSTRAP =
+      FieldSet.of(Bootstrap.getDescriptor())
+          .leaf(
+              "node.id",
+              "node.cluster",
+              "admin.address.socket_address.address",
+              "admin.address.socket_address.port_value",
+              "admin.access_log_path") // only /dev/null: Bowline's admin server keeps no log
+          .delegated("static_resources.listeners[]") // by ListenerTranslator
+          .delegated("static_resources.clusters[]") // by ClusterTranslator
+          .build();
+}

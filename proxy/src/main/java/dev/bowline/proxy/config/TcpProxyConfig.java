@@ -1,0 +1,35 @@
+package dev.bowline.proxy.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Envoy's TCP proxy ({@code envoy.filters.network.tcp_proxy}): bytes in both directions between the
+ * downstream connection and one upstream connection to a cluster.
+ *
+ * @param statPrefix the statistics prefix
+ * @param clusters the cluster (one entry of weight 1) or weighted clusters to connect to
+ * @param idleTimeout the connection is closed after this long without bytes either way (Envoy
+ *     default 1 h); zero disables
+ */
+public record TcpProxyConfig(String statPrefix, List<WeightedCluster> clusters, Duration idleTimeout)
+    implements NetworkFilterConfig {
+
+  public TcpProxyConfig {
+    Objects.requireNonNull(statPrefix, "statPrefix");
+    clusters = List.copyOf(clusters);
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    if (clusters.isEmpty()) {
+      throw new IllegalArgumentException("tcp_proxy needs a cluster");
+    }
+  }
+
+  /**
+   * A cluster and its weight.
+   *
+   * @param name the cluster name
+   * @param weight its weight, at least 1
+   */
+  public record WeightedCluster(String name, int weight) {}
+}

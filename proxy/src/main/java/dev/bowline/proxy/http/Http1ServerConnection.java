@@ -1,0 +1,186 @@
+package dev.bowline.proxy.http;
+
+import dev.bowline.proxy.http.hardening.GuardLocalReply;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
+
+/**
+ * The proxy side of one downstream HTTP/1.1 connection: runs its requests one at a time, in order
+ * (pipelined requests wait their turn with reading paused), and controls reading for
+ * backpressure: the connection reads only while the current request's upstream can take more.
+ *
+ * <p><b>Threading.</b> One instance per connection, confined to its event loop.
+ */
+public final class Http1ServerConnection extends ChannelDuplexHandler {
+
+  private final HttpConnectionManager manager;
+  private final String scheme;
+  private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private Http1Exchange current;
+  private boolean currentRequestComplete = true;
+  private boolean closing;
+
+  /**
+   * @param manager the connection manager of the filter chain that took the connection
+   * @param scheme {@code https} on a TLS connection, else {@code http}
+   */
+  public Http1ServerConnection(HttpConnectionManager manager, String scheme) {
+    this.manager = manager;
+    this.scheme = scheme;
+  }
+
+  String scheme() {
+    return scheme;
+  }
+
+  boolean isDraining() {
+    return manager.isDraining();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    manager.stats().connections.increment();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (current != null && (msg instanceof HttpRequest || currentRequestComplete)) {
+      // A pipelined request (or its body) while one is in flight: hold it.
+      waiting.add(msg);
+      pauseReading();
+      return;
+    }
+    dispatch(msg);
+  }
+
+  private void dispatch(Object msg) {
+    if (msg instanceof HttpRequest request) {
+      current = new Http1Exchange(this, manager, ctx, request);
+      currentRequestComplete = msg instanceof LastHttpContent;
+      current.start();
+      if (msg instanceof HttpContent content && current != null) {
+        current.onRequestContent(content);
+      }
+      return;
+    }
+    if (msg instanceof HttpContent content) {
+      if (content instanceof LastHttpContent) {
+        currentRequestComplete = true;
+      }
+      if (current != null) {
+        current.onRequestContent(content);
+      } else {
+        content.release();
+      }
+      return;
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.flushUpstream();
+    }
+    ctx.fireChannelReadComplete();
+  }
+
+  /** Called by the exchange when its response is complete (or it failed). */
+  void exchangeFinished(Http1Exchange exchange, boolean close) {
+    if (exchange != current) {
+      return;
+    }
+    current = null;
+    if (close) {
+      closing = true;
+      releaseWaiting();
+      return;
+    }
+    if (!currentRequestComplete) {
+      // The response finished before the request body did: read and drop the rest of it.
+      resumeReading();
+      return;
+    }
+    Object next;
+    while (current == null && (next = waiting.poll()) != null) {
+      dispatch(next);
+    }
+    while (current != null && !waiting.isEmpty() && !(waiting.peek() instanceof HttpRequest)) {
+      dispatch(waiting.poll());
+    }
+    if (current == null || waiting.isEmpty()) {
+      resumeReading();
+    }
+  }
+
+  void pauseReading() {
+    ctx.channel().config().setAutoRead(false);
+  }
+
+  void resumeReading() {
+    if (!closing && waiting.isEmpty()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (current != null) {
+      current.onDownstreamWritabilityChanged(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    closing = true;
+    if (current != null) {
+      current.onDownstreamClosed();
+    }
+    releaseWaiting();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof GuardLocalReply) {
+      // The guard refused a request and answers it itself; it also closes the connection.
+      manager.stats().rejected.increment();
+      closing = true;
+      if (current != null && ((GuardLocalReply) evt).abortsForwardedRequest()) {
+        current.onDownstreamClosed();
+      }
+      return;
+    }
+    if (evt instanceof DrainEvent && current == null) {
+      // Idle keep-alive connection: nothing to finish.
+      closing = true;
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    ctx.close();
+  }
+
+  private void releaseWaiting() {
+    Object msg;
+    while ((msg = waiting.poll()) != null) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+}

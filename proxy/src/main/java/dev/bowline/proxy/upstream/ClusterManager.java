@@ -1,0 +1,124 @@
+package dev.bowline.proxy.upstream;
+
+import dev.bowline.proxy.config.ClusterConfig;
+import dev.bowline.proxy.config.ConfigException;
+import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.tls.ClientTlsContext;
+import dev.bowline.proxy.tls.ClientTlsContexts;
+import dev.bowline.spi.lb.LoadBalancer;
+import dev.bowline.spi.lb.LoadBalancerFactory;
+import dev.bowline.spi.plugin.ConfigOrError;
+import dev.bowline.spi.plugin.FactoryRegistry;
+import dev.bowline.spi.plugin.NamedFactory;
+import dev.bowline.spi.plugin.PluginContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The proxy's clusters by name. {@link #apply(List)} replaces the set atomically: every new or
+ * changed cluster is built (its balancer chosen and configured) before anything is swapped, so a
+ * bad cluster leaves the running set untouched. Unchanged clusters are kept as they are, with
+ * their pools, counters and picker.
+ *
+ * <p><b>Threading.</b> {@link #get(String)} is a lock-free read of the current snapshot, safe on
+ * any event loop. {@link #apply(List)} is for one control thread at a time.
+ */
+public final class ClusterManager {
+
+  private final FactoryRegistry<LoadBalancerFactory<?>> balancers;
+  private final Function<NamedFactory<?>, PluginContext> contexts;
+  private final MetricRegistry metrics;
+  private volatile Map<String, Cluster> clusters = Map.of();
+
+  /**
+   * @param balancers the load balancers by canonical name (built-ins plus plugins)
+   * @param contexts the plugin context for a balancer factory (the host knows which plugin it
+   *     came from)
+   * @param metrics where cluster counters go
+   */
+  public ClusterManager(
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics) {
+    this.balancers = balancers;
+    this.contexts = contexts;
+    this.metrics = metrics;
+  }
+
+  /** The cluster with this name, if it exists now. */
+  public Cluster get(String name) {
+    return clusters.get(name);
+  }
+
+  /** Every cluster, by name. */
+  public Map<String, Cluster> all() {
+    return clusters;
+  }
+
+  /**
+   * Replaces the clusters with {@code configs}.
+   *
+   * @throws ConfigException naming each cluster whose balancer is unknown or misconfigured;
+   *     nothing changes then
+   */
+  public synchronized void apply(List<ClusterConfig> configs) throws ConfigException {
+    Map<String, Cluster> current = clusters;
+    Map<String, Cluster> next = new LinkedHashMap<>();
+    List<String> problems = new ArrayList<>();
+    for (ClusterConfig config : configs) {
+      Cluster existing = current.get(config.name());
+      if (existing != null && existing.config().equals(config)) {
+        next.put(config.name(), existing);
+        continue;
+      }
+      Optional<LoadBalancer> balancer = newBalancer(config, problems);
+      Optional<ClientTlsContext> tls = Optional.empty();
+      if (config.tls().isPresent()) {
+        try {
+          tls = Optional.of(ClientTlsContexts.build(config.tls().get(), "cluster " + config.name() + ": transport_socket"));
+        } catch (ConfigException e) {
+          problems.addAll(e.problems());
+          continue;
+        }
+      }
+      if (balancer.isPresent()) {
+        next.put(config.name(), new Cluster(config, balancer.get(), tls, metrics));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    clusters = Map.copyOf(next);
+    for (Map.Entry<String, Cluster> old : current.entrySet()) {
+      if (next.get(old.getKey()) != old.getValue()) {
+        old.getValue().closeIdleConnections();
+      }
+    }
+  }
+
+  private Optional<LoadBalancer> newBalancer(ClusterConfig config, List<String> problems) {
+    Optional<LoadBalancerFactory<?>> factory = balancers.get(config.lbPolicy());
+    if (factory.isEmpty()) {
+      problems.add(
+          "cluster " + config.name() + ": lb_policy: no load balancer named '" + config.lbPolicy()
+              + "' is available (known: " + balancers.names() + ")");
+      return Optional.empty();
+    }
+    return create(factory.get(), config, problems);
+  }
+
+  private <C> Optional<LoadBalancer> create(
+      LoadBalancerFactory<C> factory, ClusterConfig config, List<String> problems) {
+    ConfigOrError<C> parsed = factory.parseConfig(config.lbConfig());
+    if (!parsed.isOk()) {
+      parsed.errors()
+          .forEach(e -> problems.add("cluster " + config.name() + ": lb config: " + e));
+      return Optional.empty();
+    }
+    return Optional.of(factory.newLoadBalancer(parsed.value(), contexts.apply(factory)));
+  }
+}

@@ -1,0 +1,165 @@
+package dev.bowline.proxy.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP/1.1 connections of one cluster on one event loop: idle keep-alive connections per host,
+ * reused most-recently-used first, and new connections opened on the same event loop as the
+ * request (so a request and its upstream connection never cross threads). Enforces the cluster's
+ * {@code max_connections} and {@code max_pending_requests} breakers, {@code idle_timeout} and
+ * {@code max_requests_per_connection}.
+ *
+ * <p><b>Threading.</b> Confined to its event loop: every method must be called there.
+ */
+public final class Http1ConnectionPool {
+
+  private static final String TLS_HANDLER = "bowline-upstream-tls";
+  private static final int MAX_INITIAL_LINE = 8192;
+  private static final int MAX_HEADER_SIZE = 96 * 1024;
+  private static final int MAX_CHUNK_SIZE = 64 * 1024;
+
+  private final Cluster cluster;
+  private final EventLoop loop;
+  private final UpstreamConnector connector;
+  private final Map<ClusterHost, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
+  private final Map<UpstreamConnection, ScheduledFuture<?>> idleTimers = new HashMap<>();
+
+  Http1ConnectionPool(Cluster cluster, EventLoop loop, UpstreamConnector connector) {
+    this.cluster = cluster;
+    this.loop = loop;
+    this.connector = connector;
+  }
+
+  EventLoop loop() {
+    return loop;
+  }
+
+  /** Finds an idle connection to {@code host} or opens one, and calls back exactly once. */
+  public void acquire(ClusterHost host, PoolCallback callback) {
+    ArrayDeque<UpstreamConnection> free = idle.get(host);
+    while (free != null && !free.isEmpty()) {
+      UpstreamConnection c = free.pollLast();
+      ScheduledFuture<?> timer = idleTimers.remove(c);
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      if (c.isReusable()) {
+        callback.onReady(c);
+        return;
+      }
+    }
+    if (!cluster.tryStartPending()) {
+      callback.onFailure(true, "pending requests overflow");
+      return;
+    }
+    if (!cluster.tryOpenConnection()) {
+      cluster.finishPending();
+      callback.onFailure(true, "connections overflow");
+      return;
+    }
+    UpstreamConnection connection = new UpstreamConnection(this, host);
+    InetSocketAddress address = new InetSocketAddress(host.endpoint().address(), host.endpoint().port());
+    ChannelFuture connect =
+        connector.connect(
+            loop,
+            address,
+            cluster.config().connectTimeout(),
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                cluster
+                    .tls()
+                    .ifPresent(
+                        tls ->
+                            ch.pipeline()
+                                .addLast(TLS_HANDLER, tls.newHandler(ch.alloc(), host.endpoint().address(), host.endpoint().port())));
+                ch.pipeline()
+                    .addLast("codec", new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                    .addLast("upstream", connection);
+              }
+            });
+    connect.addListener(
+        f -> {
+          cluster.finishPending();
+          if (f.isSuccess()) {
+            host.connectionOpened();
+            SslHandler ssl = (SslHandler) connection.channel().pipeline().get(TLS_HANDLER);
+            if (ssl == null) {
+              callback.onReady(connection);
+              return;
+            }
+            ssl.handshakeFuture()
+                .addListener(
+                    h -> {
+                      if (h.isSuccess()) {
+                        callback.onReady(connection);
+                      } else {
+                        connection.channel().close();
+                        callback.onFailure(false, "TLS error: " + h.cause().getMessage());
+                      }
+                    });
+          } else {
+            cluster.connectionClosed();
+            cluster.stats().connectFailed();
+            host.connectFailed();
+            Throwable cause = f.cause();
+            callback.onFailure(
+                false,
+                "connection failure" + (cause == null ? "" : ", " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage())));
+          }
+        });
+  }
+
+  /** Takes a connection back after a request; keeps it when it may carry another. */
+  void release(UpstreamConnection connection, boolean keepAlive) {
+    int max = cluster.config().maxRequestsPerConnection();
+    boolean reusable =
+        keepAlive && connection.isReusable() && (max == 0 || connection.requests() < max);
+    if (!reusable) {
+      connection.channel().close();
+      return;
+    }
+    idle.computeIfAbsent(connection.host(), h -> new ArrayDeque<>()).addLast(connection);
+    long idleNanos = cluster.config().idleTimeout().toNanos();
+    if (idleNanos > 0) {
+      idleTimers.put(
+          connection,
+          loop.schedule(() -> connection.channel().close(), idleNanos, TimeUnit.NANOSECONDS));
+    }
+  }
+
+  /** A connection closed: forget it. */
+  void closed(UpstreamConnection connection) {
+    ArrayDeque<UpstreamConnection> free = idle.get(connection.host());
+    if (free != null) {
+      free.remove(connection);
+    }
+    ScheduledFuture<?> timer = idleTimers.remove(connection);
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    connection.host().connectionClosed();
+    cluster.connectionClosed();
+  }
+
+  /** Closes every idle connection. */
+  void closeIdle() {
+    for (ArrayDeque<UpstreamConnection> free : idle.values()) {
+      for (UpstreamConnection c : free.toArray(new UpstreamConnection[0])) {
+        c.channel().close();
+      }
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package dev.bowline.proxy.upstream;
+
+/**
+ * The answer to {@link Http1ConnectionPool#acquire}: a connection ready for one request, or why
+ * none could be had.
+ *
+ * <p>Called on the pool's event loop, exactly once per acquire.
+ */
+public interface PoolCallback {
+
+  /** A connection ready for one request; bind the request to it before writing. */
+  void onReady(UpstreamConnection connection);
+
+  /**
+   * No connection: {@code overflow} is true when a circuit breaker refused (503, flag UO), false
+   * when connecting failed (503, flag UF); {@code detail} says why.
+   */
+  void onFailure(boolean overflow, String detail);
+}

@@ -1,0 +1,166 @@
+package dev.bowline.proxy.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * One pooled HTTP/1.1 connection to an upstream host: the last handler of its pipeline, which hands
+ * what arrives to the request bound to it and returns the connection to its pool when a response
+ * completes on a connection that may be reused.
+ *
+ * <p><b>Threading.</b> Confined to the connection's event loop.
+ */
+public final class UpstreamConnection extends ChannelDuplexHandler {
+
+  private final Http1ConnectionPool pool;
+  private final ClusterHost host;
+  private Channel channel;
+  private UpstreamListener listener;
+  private boolean keepAlive;
+  private boolean requestComplete;
+  private boolean responseComplete;
+  private int requests;
+
+  UpstreamConnection(Http1ConnectionPool pool, ClusterHost host) {
+    this.pool = pool;
+    this.host = host;
+  }
+
+  /** The host this connection goes to. */
+  public ClusterHost host() {
+    return host;
+  }
+
+  /** The channel; writes go through it. */
+  public Channel channel() {
+    return channel;
+  }
+
+  /** Whether the connection can take a new request now. */
+  boolean isReusable() {
+    return channel != null && channel.isActive() && listener == null;
+  }
+
+  /** How many requests this connection has carried. */
+  int requests() {
+    return requests;
+  }
+
+  /**
+   * Binds the next request's listener. The caller then writes the request to {@link #channel()}
+   * and calls {@link #requestSent()} after its last content.
+   */
+  public void bind(UpstreamListener requestListener) {
+    this.listener = requestListener;
+    this.keepAlive = true;
+    this.requestComplete = false;
+    this.responseComplete = false;
+    requests++;
+  }
+
+  /** The request's last byte has been written. */
+  public void requestSent() {
+    requestComplete = true;
+    maybeRelease();
+  }
+
+  /**
+   * The request is abandoned before its response completed (downstream reset, timeout): the
+   * connection cannot be reused and is closed.
+   */
+  public void abandon() {
+    listener = null;
+    if (channel != null) {
+      channel.close();
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    UpstreamListener l = listener;
+    if (l == null) {
+      // Nothing asked for this (an unsolicited response): the connection is unusable.
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    if (msg instanceof HttpResponse response) {
+      int code = response.status().code();
+      if (code >= 100 && code < 200 && code != HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      keepAlive = HttpUtil.isKeepAlive(response);
+      l.onResponseHead(response);
+      if (msg instanceof HttpContent) {
+        deliverContent((HttpContent) msg);
+      }
+      return;
+    }
+    if (msg instanceof HttpContent content) {
+      deliverContent(content);
+      return;
+    }
+    ReferenceCountUtil.release(msg);
+  }
+
+  private void deliverContent(HttpContent content) {
+    UpstreamListener l = listener;
+    boolean last = content instanceof LastHttpContent;
+    if (last) {
+      responseComplete = true;
+    }
+    l.onResponseContent(content);
+    if (last) {
+      maybeRelease();
+    }
+  }
+
+  private void maybeRelease() {
+    if (requestComplete && responseComplete && listener != null) {
+      listener = null;
+      pool.release(this, keepAlive);
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    UpstreamListener l = listener;
+    if (l != null) {
+      l.onUpstreamWritabilityChanged(ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null && !responseComplete) {
+      l.onUpstreamReset("connection termination");
+    }
+    pool.closed(this);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null && !responseComplete) {
+      l.onUpstreamReset("protocol error: " + cause.getClass().getSimpleName());
+    }
+    ctx.close();
+  }
+}
