@@ -101,7 +101,11 @@ class DistributionIT {
     assertThat(wrong.stderr()).contains("--no-such-option");
 
     Distribution.Result proxy = d.launch("bowline", "proxy");
-    assertThat(proxy.exitCode()).isEqualTo(4);
-    assertThat(proxy.stderr()).contains("not available in this build yet");
+    assertThat(proxy.exitCode()).as("--bootstrap is required").isEqualTo(2);
+    assertThat(proxy.stderr()).contains("--bootstrap");
+
+    Distribution.Result controlPlane = d.launch("bowline", "control-plane");
+    assertThat(controlPlane.exitCode()).isEqualTo(4);
+    assertThat(controlPlane.stderr()).contains("not available in this build yet");
   }
 }

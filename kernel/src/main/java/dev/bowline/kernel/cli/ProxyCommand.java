@@ -1,16 +1,83 @@
 package dev.bowline.kernel.cli;
 
+import dev.bowline.kernel.config.HostConfigException;
+import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.proxy.ProxyRuntime;
+import dev.bowline.proxy.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code bowline proxy}: the sidecar or gateway proxy. */
+/**
+ * {@code bowline proxy}: the sidecar or gateway proxy, run from an Envoy v3 bootstrap file as
+ * people run Envoy alone. Load balancers from plugins are available to its clusters. On SIGTERM or
+ * {@code POST /drain_listeners} it drains: stops accepting, closes idle connections, lets requests
+ * in flight finish within the drain time, then exits.
+ */
 @Command(
     name = "proxy",
     mixinStandardHelpOptions = true,
-    description = "Run the proxy: a sidecar or gateway driven by a bootstrap file or the control plane.")
-final class ProxyCommand extends NotYetAvailableCommand {
+    description = {
+      "Run the proxy from an Envoy v3 bootstrap (static listeners, routes and clusters).",
+      "Exit code 1 when the bootstrap is invalid (each problem names its field)."
+    })
+final class ProxyCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin HostOptions host;
+
+  @Option(
+      names = {"-c", "--bootstrap"},
+      paramLabel = "FILE",
+      required = true,
+      description = "Envoy v3 bootstrap in YAML or JSON.")
+  Path bootstrap;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description = "Event-loop threads serving connections (default: the number of cores).")
+  Integer concurrency;
+
+  @Option(
+      names = "--drain-time",
+      paramLabel = "DURATION",
+      defaultValue = "PT5S",
+      description = "How long requests in flight may take to finish when draining, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration drainTime;
 
   @Override
-  String displayName() {
-    return "bowline proxy";
+  public Integer call() throws Exception {
+    int threads = concurrency != null ? concurrency : Runtime.getRuntime().availableProcessors();
+    if (threads < 1) {
+      spec.commandLine().getErr().println("bowline proxy: --concurrency must be at least 1");
+      return ExitCodes.USAGE;
+    }
+    PluginHost plugins;
+    try {
+      plugins = PluginHost.start(host.pluginHostConfig(), new dev.bowline.proxy.stats.MetricRegistry());
+    } catch (HostConfigException e) {
+      spec.commandLine().getErr().println("bowline proxy: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    ProxyRuntime runtime;
+    try {
+      runtime = ProxyRuntime.start(bootstrap, threads, plugins);
+    } catch (ConfigException e) {
+      spec.commandLine().getErr().println("bowline proxy: invalid bootstrap " + e.getMessage());
+      plugins.close();
+      return ExitCodes.FAILED;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> runtime.drainAndStop(drainTime), "bowline-shutdown"));
+    runtime.awaitStop();
+    plugins.close();
+    return ExitCodes.OK;
   }
 }

@@ -46,18 +46,21 @@ public final class PluginHost implements AutoCloseable {
   private final List<PluginStatus> statuses;
   private final List<LoadedExtension> extensions;
   private final Map<String, HostPluginContext> contexts;
+  private final HostPluginContext builtin;
 
   private PluginHost(
       BowlinePluginManager manager,
       Path scratch,
       List<PluginStatus> statuses,
       List<LoadedExtension> extensions,
-      Map<String, HostPluginContext> contexts) {
+      Map<String, HostPluginContext> contexts,
+      MetricRegistry metrics) {
     this.manager = manager;
     this.scratch = scratch;
     this.statuses = List.copyOf(statuses);
     this.extensions = List.copyOf(extensions);
     this.contexts = Map.copyOf(contexts);
+    this.builtin = new HostPluginContext("builtin", BowlineVersion.current(), Map.of(), metrics);
   }
 
   /**
@@ -153,7 +156,7 @@ public final class PluginHost implements AutoCloseable {
         log.warn("plugin {} ({}) FAILED: {}", s.id(), s.path().getFileName(), s.reason());
       }
     }
-    return new PluginHost(manager, scratch, statuses, extensions, contexts);
+    return new PluginHost(manager, scratch, statuses, extensions, contexts, metrics);
   }
 
   /** Every plugin candidate found, sorted by id: started, disabled and failed alike. */
@@ -186,20 +189,25 @@ public final class PluginHost implements AutoCloseable {
         .findFirst();
   }
 
-  /** The context to hand to instances made by {@code factory}'s plugin. */
+  /**
+   * The context to hand to instances made by {@code factory}: its plugin's context, or for a
+   * factory built into Bowline (such as the round-robin balancer) the host's {@code builtin}
+   * context.
+   */
   public PluginContext contextFor(NamedFactory<?> factory) {
     for (LoadedExtension e : extensions) {
       if (e.factory() == factory) {
         return contexts.get(e.pluginId());
       }
     }
-    throw new IllegalArgumentException(factory.name() + " was not contributed by a loaded plugin");
+    return builtin;
   }
 
   /** Stops the plugins, their schedulers, and deletes the scratch directory. */
   @Override
   public void close() {
     contexts.values().forEach(HostPluginContext::close);
+    builtin.close();
     // unloadPlugins() stops each plugin first (PF4J's stopPlugins() trips over its own list).
     manager.unloadPlugins();
     try (Stream<Path> files = Files.walk(scratch)) {
