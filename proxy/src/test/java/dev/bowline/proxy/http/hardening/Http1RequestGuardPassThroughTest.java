@@ -15,10 +15,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Good requests pass the guard unchanged (apart from the normalized target) and in order. */
-@ExtendWith(NettyLeakWatch.class)
 class Http1RequestGuardPassThroughTest {
 
   @Test

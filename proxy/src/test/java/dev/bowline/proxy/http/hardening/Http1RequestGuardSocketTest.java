@@ -23,14 +23,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The smuggling attempt over a real TCP connection: the client must read one complete 400 and
  * then the end of the stream (the half-close, not a reset), and the handler after the guard must
  * have received nothing.
  */
-@ExtendWith(NettyLeakWatch.class)
 class Http1RequestGuardSocketTest {
 
   private final List<Object> received = new CopyOnWriteArrayList<>();

@@ -1,4 +1,4 @@
-package dev.bowline.proxy.http.hardening;
+package dev.bowline.proxy.leak;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,17 +12,19 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Runs Netty's leak detector at {@code paranoid} and fails a test when it reports a leaked buffer
- * (what it would log as {@code LEAK:}). After each test (and, more thoroughly, after the class) it
- * collects garbage and allocates a few tracked buffers, which makes the detector look at what was
- * collected unreleased. A leak may surface one test late; it still fails the build.
+ * (what it would log as {@code LEAK:}). After each test class it collects garbage and allocates a
+ * few tracked buffers, which makes the detector look at what was collected unreleased. A leak may
+ * surface one class late; it still fails the build.
+ *
+ * <p>Registered for every test of this module through JUnit's extension auto-detection
+ * ({@code META-INF/services} and {@code junit-platform.properties} in the test resources).
  */
-final class NettyLeakWatch implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+public final class NettyLeakWatch implements BeforeAllCallback, AfterAllCallback {
 
   private static final Queue<String> LEAKS = new ConcurrentLinkedQueue<>();
   private static volatile boolean installed;
@@ -31,11 +33,6 @@ final class NettyLeakWatch implements BeforeAllCallback, AfterEachCallback, Afte
   public void beforeAll(ExtensionContext context) throws Exception {
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
     install();
-  }
-
-  @Override
-  public void afterEach(ExtensionContext context) {
-    check(1);
   }
 
   @Override
