@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import java.nio.charset.StandardCharsets;
 
@@ -26,15 +27,15 @@ final class DirectResponseCompiler {
   /** The action, or {@code null} if it has a problem (reported). */
   DirectResponseAction compile(
       io.envoyproxy.envoy.config.route.v3.DirectResponseAction response, String path) {
-    int before = problems.count();
+    int before = problems.size();
     DIRECT_RESPONSE.check(response, path, problems);
     int status = response.getStatus();
     if (status < 200 || status > 599) {
-      problems.add(Problems.field(path, "status"), "must be between 200 and 599");
+      problems.add(Problems.join(path, "status"), "must be between 200 and 599");
     }
     byte[] body = new byte[0];
     if (response.hasBody()) {
-      String bodyPath = Problems.field(path, "body");
+      String bodyPath = Problems.join(path, "body");
       DataSource source = response.getBody();
       DATA_SOURCE.check(source, bodyPath, problems);
       switch (source.getSpecifierCase()) {
@@ -60,7 +61,7 @@ final class DirectResponseCompiler {
                 + ")");
       }
     }
-    if (problems.count() != before) {
+    if (problems.size() != before) {
       return null;
     }
     return new DirectResponseAction(status, body);

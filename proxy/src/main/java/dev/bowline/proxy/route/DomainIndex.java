@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.MessageOrBuilder;
@@ -41,7 +42,7 @@ final class FieldAllowlist {
     }
     for (FieldDescriptor field : message.getAllFields().keySet()) {
       if (!allowed.contains(field.getName())) {
-        problems.add(Problems.field(path, field.getName()), "not supported by Bowline");
+        problems.add(Problems.join(path, field.getName()), "not supported by Bowline");
       }
     }
     for (Integer number : message.getUnknownFields().asMap().keySet()) {

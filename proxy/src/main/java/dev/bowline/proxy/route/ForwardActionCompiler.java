@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import java.time.Duration;
@@ -56,7 +57,7 @@ final class ForwardActionCompiler {
    *     had a problem
    */
   ForwardAction compile(RouteAction action, String path, PathMatcher matcher, HeaderScope scope) {
-    int before = problems.count();
+    int before = problems.size();
     ROUTE_ACTION.check(action, path, problems);
     String hostRewrite = hostRewrite(action.getHostRewriteLiteral(), path);
     List<ClusterTarget> clusters = new ArrayList<>();
@@ -70,13 +71,13 @@ final class ForwardActionCompiler {
                 scope.request(HeaderLevel.EMPTY),
                 scope.response(HeaderLevel.EMPTY)));
         if (action.getCluster().isEmpty()) {
-          problems.add(Problems.field(path, "cluster"), "must not be empty");
+          problems.add(Problems.join(path, "cluster"), "must not be empty");
         }
         break;
       case WEIGHTED_CLUSTERS:
         weightedClusters(
             action.getWeightedClusters(),
-            Problems.field(path, "weighted_clusters"),
+            Problems.join(path, "weighted_clusters"),
             hostRewrite,
             scope,
             clusters);
@@ -89,7 +90,7 @@ final class ForwardActionCompiler {
     }
     PathRewrite rewrite = PathRewrite.NONE;
     if (action.hasRegexRewrite()) {
-      String regexPath = Problems.field(path, "regex_rewrite");
+      String regexPath = Problems.join(path, "regex_rewrite");
       if (!action.getPrefixRewrite().isEmpty()) {
         problems.add(regexPath, "only one of prefix_rewrite and regex_rewrite may be set");
       }
@@ -99,18 +100,18 @@ final class ForwardActionCompiler {
     }
     Duration timeout =
         action.hasTimeout()
-            ? ProtoDurations.of(action.getTimeout(), Problems.field(path, "timeout"), problems)
+            ? ProtoDurations.of(action.getTimeout(), Problems.join(path, "timeout"), problems)
             : ForwardAction.DEFAULT_TIMEOUT;
     Duration idleTimeout =
         action.hasIdleTimeout()
             ? ProtoDurations.of(
-                action.getIdleTimeout(), Problems.field(path, "idle_timeout"), problems)
+                action.getIdleTimeout(), Problems.join(path, "idle_timeout"), problems)
             : null;
     RetryPolicy retryPolicy =
         action.hasRetryPolicy()
-            ? retries.compile(action.getRetryPolicy(), Problems.field(path, "retry_policy"))
+            ? retries.compile(action.getRetryPolicy(), Problems.join(path, "retry_policy"))
             : null;
-    if (problems.count() != before) {
+    if (problems.size() != before) {
       return null;
     }
     return new ForwardAction(clusters, rewrite, timeout, idleTimeout, retryPolicy);
@@ -124,7 +125,7 @@ final class ForwardActionCompiler {
       HeaderScope scope,
       List<ClusterTarget> clusters) {
     WEIGHTED_CLUSTER.check(weighted, path, problems);
-    String clustersPath = Problems.field(path, "clusters");
+    String clustersPath = Problems.join(path, "clusters");
     if (weighted.getClustersCount() == 0) {
       problems.add(clustersPath, "at least one cluster is required");
       return;
@@ -135,7 +136,7 @@ final class ForwardActionCompiler {
       String clusterPath = Problems.index(clustersPath, i);
       CLUSTER_WEIGHT.check(cluster, clusterPath, problems);
       if (cluster.getName().isEmpty()) {
-        problems.add(Problems.field(clusterPath, "name"), "must not be empty");
+        problems.add(Problems.join(clusterPath, "name"), "must not be empty");
       }
       long weight = cluster.hasWeight() ? Integer.toUnsignedLong(cluster.getWeight().getValue()) : 0;
       sum += weight;
@@ -143,14 +144,14 @@ final class ForwardActionCompiler {
           headers.level(
               cluster.getRequestHeadersToAddList(),
               cluster.getRequestHeadersToRemoveList(),
-              Problems.field(clusterPath, "request_headers_to_add"),
-              Problems.field(clusterPath, "request_headers_to_remove"));
+              Problems.join(clusterPath, "request_headers_to_add"),
+              Problems.join(clusterPath, "request_headers_to_remove"));
       HeaderLevel response =
           headers.level(
               cluster.getResponseHeadersToAddList(),
               cluster.getResponseHeadersToRemoveList(),
-              Problems.field(clusterPath, "response_headers_to_add"),
-              Problems.field(clusterPath, "response_headers_to_remove"));
+              Problems.join(clusterPath, "response_headers_to_add"),
+              Problems.join(clusterPath, "response_headers_to_remove"));
       String clusterHostRewrite =
           hostRewrite(cluster.getHostRewriteLiteral(), clusterPath);
       clusters.add(
@@ -169,7 +170,7 @@ final class ForwardActionCompiler {
     if (weighted.hasTotalWeight()
         && Integer.toUnsignedLong(weighted.getTotalWeight().getValue()) != sum) {
       problems.add(
-          Problems.field(path, "total_weight"),
+          Problems.join(path, "total_weight"),
           "is "
               + Integer.toUnsignedString(weighted.getTotalWeight().getValue())
               + " but the weights add up to "
@@ -186,7 +187,7 @@ final class ForwardActionCompiler {
       char c = literal.charAt(i);
       if (c <= ' ' || c == 0x7f || c == '/' || c == '?' || c == '#' || c == '@') {
         problems.add(
-            Problems.field(path, "host_rewrite_literal"), "invalid authority \"" + literal + "\"");
+            Problems.join(path, "host_rewrite_literal"), "invalid authority \"" + literal + "\"");
         return null;
       }
     }

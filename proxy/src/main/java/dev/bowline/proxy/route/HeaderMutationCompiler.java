@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import java.util.ArrayList;
@@ -52,15 +53,15 @@ final class HeaderMutationCompiler {
 
   private HeaderAdd addition(HeaderValueOption option, String path) {
     HEADER_VALUE_OPTION.check(option, path, problems);
-    String headerPath = Problems.field(path, "header");
+    String headerPath = Problems.join(path, "header");
     if (!option.hasHeader()) {
       problems.add(headerPath, "required");
       return null;
     }
     HEADER_VALUE.check(option.getHeader(), headerPath, problems);
     String name =
-        headerName(option.getHeader().getKey(), Problems.field(headerPath, "key"), "modified");
-    String valuePath = Problems.field(headerPath, "value");
+        headerName(option.getHeader().getKey(), Problems.join(headerPath, "key"), "modified");
+    String valuePath = Problems.join(headerPath, "value");
     String value = option.getHeader().getValue();
     HeaderValueFormat format = null;
     if (!validValue(value)) {
@@ -84,7 +85,7 @@ final class HeaderMutationCompiler {
     if (option.hasAppend()) {
       if (option.getAppendAction() != HeaderValueOption.HeaderAppendAction.APPEND_IF_EXISTS_OR_ADD) {
         problems.add(
-            Problems.field(path, "append_action"),
+            Problems.join(path, "append_action"),
             "must not be set together with the deprecated append");
         return null;
       }
@@ -102,7 +103,7 @@ final class HeaderMutationCompiler {
       case OVERWRITE_IF_EXISTS:
         return HeaderAdd.AppendAction.OVERWRITE_IF_EXISTS;
       default:
-        problems.add(Problems.field(path, "append_action"), "unknown value");
+        problems.add(Problems.join(path, "append_action"), "unknown value");
         return null;
     }
   }

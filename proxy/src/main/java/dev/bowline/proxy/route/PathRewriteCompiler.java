@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import com.google.re2j.Pattern;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 
@@ -31,17 +32,17 @@ final class PathRewriteCompiler {
   PathRewrite regex(RegexMatchAndSubstitute rewrite, String path) {
     REGEX_MATCH_AND_SUBSTITUTE.check(rewrite, path, problems);
     if (!rewrite.hasPattern()) {
-      problems.add(Problems.field(path, "pattern"), "required");
+      problems.add(Problems.join(path, "pattern"), "required");
       return null;
     }
-    Pattern pattern = strings.regex(rewrite.getPattern(), Problems.field(path, "pattern"));
+    Pattern pattern = strings.regex(rewrite.getPattern(), Problems.join(path, "pattern"));
     if (pattern == null) {
       return null;
     }
     try {
       return PathRewrite.regex(RegexSubstitution.compile(pattern, rewrite.getSubstitution()));
     } catch (IllegalArgumentException e) {
-      problems.add(Problems.field(path, "substitution"), e.getMessage());
+      problems.add(Problems.join(path, "substitution"), e.getMessage());
       return null;
     }
   }

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import java.time.Duration;
 
 /** Converts {@code google.protobuf.Duration} fields, reporting invalid or negative ones. */

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 /** Compiles a route's {@code redirect} action into a {@link RedirectAction}. */
 final class RedirectActionCompiler {
 
@@ -34,7 +35,7 @@ final class RedirectActionCompiler {
       io.envoyproxy.envoy.config.route.v3.RedirectAction redirect,
       String path,
       PathMatcher matcher) {
-    int before = problems.count();
+    int before = problems.size();
     REDIRECT_ACTION.check(redirect, path, problems);
     String scheme = null;
     switch (redirect.getSchemeRewriteSpecifierCase()) {
@@ -42,7 +43,7 @@ final class RedirectActionCompiler {
         scheme = redirect.getHttpsRedirect() ? "https" : null;
         break;
       case SCHEME_REDIRECT:
-        scheme = schemeRedirect(redirect.getSchemeRedirect(), Problems.field(path, "scheme_redirect"));
+        scheme = schemeRedirect(redirect.getSchemeRedirect(), Problems.join(path, "scheme_redirect"));
         break;
       default:
         break;
@@ -50,7 +51,7 @@ final class RedirectActionCompiler {
     String host = redirect.getHostRedirect().isEmpty() ? null : redirect.getHostRedirect();
     int port = redirect.getPortRedirect();
     if (port < 0 || port > 65535) {
-      problems.add(Problems.field(path, "port_redirect"), "must be a port number (1 to 65535)");
+      problems.add(Problems.join(path, "port_redirect"), "must be a port number (1 to 65535)");
     }
     String pathRedirect = null;
     PathRewrite rewrite = PathRewrite.NONE;
@@ -62,13 +63,13 @@ final class RedirectActionCompiler {
         rewrite = rewrites.prefix(redirect.getPrefixRewrite(), matcher);
         break;
       case REGEX_REWRITE:
-        rewrite = rewrites.regex(redirect.getRegexRewrite(), Problems.field(path, "regex_rewrite"));
+        rewrite = rewrites.regex(redirect.getRegexRewrite(), Problems.join(path, "regex_rewrite"));
         break;
       default:
         break;
     }
     int responseCode = responseCode(redirect, path);
-    if (problems.count() != before) {
+    if (problems.size() != before) {
       return null;
     }
     return new RedirectAction(
@@ -105,7 +106,7 @@ final class RedirectActionCompiler {
       case PERMANENT_REDIRECT:
         return 308;
       default:
-        problems.add(Problems.field(path, "response_code"), "unknown value");
+        problems.add(Problems.join(path, "response_code"), "unknown value");
         return 0;
     }
   }

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -34,7 +35,7 @@ final class RetryPolicyCompiler {
 
   /** The policy, or {@code null} if it has a problem (reported). */
   RetryPolicy compile(io.envoyproxy.envoy.config.route.v3.RetryPolicy policy, String path) {
-    int before = problems.count();
+    int before = problems.size();
     RETRY_POLICY.check(policy, path, problems);
     Set<String> conditions = new LinkedHashSet<>();
     for (String condition : policy.getRetryOn().split(",", -1)) {
@@ -44,21 +45,21 @@ final class RetryPolicyCompiler {
       }
       if (!RetryPolicy.KNOWN_CONDITIONS.contains(trimmed)) {
         problems.add(
-            Problems.field(path, "retry_on"), "unknown retry condition \"" + trimmed + "\"");
+            Problems.join(path, "retry_on"), "unknown retry condition \"" + trimmed + "\"");
       }
       conditions.add(trimmed);
     }
     int numRetries = policy.hasNumRetries() ? policy.getNumRetries().getValue() : 1;
     if (numRetries < 0) {
-      problems.add(Problems.field(path, "num_retries"), "too large");
+      problems.add(Problems.join(path, "num_retries"), "too large");
     }
     Duration perTryTimeout =
         policy.hasPerTryTimeout()
             ? ProtoDurations.of(
-                policy.getPerTryTimeout(), Problems.field(path, "per_try_timeout"), problems)
+                policy.getPerTryTimeout(), Problems.join(path, "per_try_timeout"), problems)
             : Duration.ZERO;
     List<Integer> codes = new ArrayList<>();
-    String codesPath = Problems.field(path, "retriable_status_codes");
+    String codesPath = Problems.join(path, "retriable_status_codes");
     for (int i = 0; i < policy.getRetriableStatusCodesCount(); i++) {
       int code = policy.getRetriableStatusCodes(i);
       if (code < 100 || code > 599) {
@@ -69,10 +70,10 @@ final class RetryPolicyCompiler {
     Duration base = DEFAULT_BACK_OFF_BASE;
     Duration max = null;
     if (policy.hasRetryBackOff()) {
-      String backOffPath = Problems.field(path, "retry_back_off");
+      String backOffPath = Problems.join(path, "retry_back_off");
       var backOff = policy.getRetryBackOff();
       RETRY_BACK_OFF.check(backOff, backOffPath, problems);
-      String basePath = Problems.field(backOffPath, "base_interval");
+      String basePath = Problems.join(backOffPath, "base_interval");
       base =
           backOff.hasBaseInterval()
               ? ProtoDurations.of(backOff.getBaseInterval(), basePath, problems)
@@ -81,14 +82,14 @@ final class RetryPolicyCompiler {
         problems.add(basePath, "required, greater than zero");
       }
       if (backOff.hasMaxInterval()) {
-        String maxPath = Problems.field(backOffPath, "max_interval");
+        String maxPath = Problems.join(backOffPath, "max_interval");
         max = ProtoDurations.of(backOff.getMaxInterval(), maxPath, problems);
         if (max != null && base != null && max.compareTo(base) < 0) {
           problems.add(maxPath, "must not be less than base_interval");
         }
       }
     }
-    if (problems.count() != before) {
+    if (problems.size() != before) {
       return null;
     }
     return new RetryPolicy(

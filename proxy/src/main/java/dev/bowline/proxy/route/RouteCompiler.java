@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import io.envoyproxy.envoy.config.route.v3.Route;
 
 /** Compiles one {@code Route}: its match, its action and its header levels. */
@@ -45,13 +46,13 @@ final class RouteCompiler {
 
   /** The compiled route, or {@code null} if it has a problem (reported). */
   Compiled compile(Route route, String path, String virtualHostName, HeaderScope virtualHostScope) {
-    int before = problems.count();
+    int before = problems.size();
     ROUTE.check(route, path, problems);
     RouteMatcher matcher = null;
     if (route.hasMatch()) {
-      matcher = matches.compile(route.getMatch(), Problems.field(path, "match"));
+      matcher = matches.compile(route.getMatch(), Problems.join(path, "match"));
     } else {
-      problems.add(Problems.field(path, "match"), "required");
+      problems.add(Problems.join(path, "match"), "required");
     }
     PathMatcher pathMatcher = matcher == null ? null : matcher.path();
     HeaderScope scope =
@@ -59,26 +60,26 @@ final class RouteCompiler {
             headers.level(
                 route.getRequestHeadersToAddList(),
                 route.getRequestHeadersToRemoveList(),
-                Problems.field(path, "request_headers_to_add"),
-                Problems.field(path, "request_headers_to_remove")),
+                Problems.join(path, "request_headers_to_add"),
+                Problems.join(path, "request_headers_to_remove")),
             headers.level(
                 route.getResponseHeadersToAddList(),
                 route.getResponseHeadersToRemoveList(),
-                Problems.field(path, "response_headers_to_add"),
-                Problems.field(path, "response_headers_to_remove")));
+                Problems.join(path, "response_headers_to_add"),
+                Problems.join(path, "response_headers_to_remove")));
     Action action = null;
     switch (route.getActionCase()) {
       case ROUTE:
-        action = forwards.compile(route.getRoute(), Problems.field(path, "route"), pathMatcher, scope);
+        action = forwards.compile(route.getRoute(), Problems.join(path, "route"), pathMatcher, scope);
         break;
       case REDIRECT:
         action =
-            redirects.compile(route.getRedirect(), Problems.field(path, "redirect"), pathMatcher);
+            redirects.compile(route.getRedirect(), Problems.join(path, "redirect"), pathMatcher);
         break;
       case DIRECT_RESPONSE:
         action =
             directResponses.compile(
-                route.getDirectResponse(), Problems.field(path, "direct_response"));
+                route.getDirectResponse(), Problems.join(path, "direct_response"));
         break;
       case ACTION_NOT_SET:
         problems.add(path, "no action: one of route, redirect or direct_response is required");
@@ -86,7 +87,7 @@ final class RouteCompiler {
       default:
         break; // an unsupported action, already reported
     }
-    if (problems.count() != before || matcher == null || action == null) {
+    if (problems.size() != before || matcher == null || action == null) {
       return null;
     }
     RouteEntry entry =

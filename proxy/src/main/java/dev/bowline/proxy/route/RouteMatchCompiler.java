@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import com.google.re2j.Pattern;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
@@ -50,24 +51,24 @@ final class RouteMatchCompiler {
 
   /** The matcher, or {@code null} if {@code match} has a problem (reported). */
   RouteMatcher compile(RouteMatch match, String path) {
-    int before = problems.count();
+    int before = problems.size();
     ROUTE_MATCH.check(match, path, problems);
     if (match.hasGrpc()) {
-      GRPC.check(match.getGrpc(), Problems.field(path, "grpc"), problems);
+      GRPC.check(match.getGrpc(), Problems.join(path, "grpc"), problems);
     }
     PathMatcher pathMatcher = pathMatcher(match, path);
     List<HeaderCondition> headers = new ArrayList<>();
-    String headersPath = Problems.field(path, "headers");
+    String headersPath = Problems.join(path, "headers");
     for (int i = 0; i < match.getHeadersCount(); i++) {
       headers.add(header(match.getHeaders(i), Problems.index(headersPath, i)));
     }
     List<QueryCondition> queryParameters = new ArrayList<>();
-    String queryPath = Problems.field(path, "query_parameters");
+    String queryPath = Problems.join(path, "query_parameters");
     for (int i = 0; i < match.getQueryParametersCount(); i++) {
       queryParameters.add(
           queryParameter(match.getQueryParameters(i), Problems.index(queryPath, i)));
     }
-    if (problems.count() != before) {
+    if (problems.size() != before) {
       return null;
     }
     return new RouteMatcher(
@@ -85,7 +86,7 @@ final class RouteMatchCompiler {
       case PATH:
         return new PathMatcher.Exact(match.getPath(), ignoreCase);
       case SAFE_REGEX:
-        Pattern pattern = strings.regex(match.getSafeRegex(), Problems.field(path, "safe_regex"));
+        Pattern pattern = strings.regex(match.getSafeRegex(), Problems.join(path, "safe_regex"));
         return pattern == null ? null : new PathMatcher.Regex(pattern);
       case PATH_SEPARATED_PREFIX:
         String prefix = match.getPathSeparatedPrefix();
@@ -94,7 +95,7 @@ final class RouteMatchCompiler {
             || prefix.indexOf('#') >= 0
             || prefix.endsWith("/")) {
           problems.add(
-              Problems.field(path, "path_separated_prefix"),
+              Problems.join(path, "path_separated_prefix"),
               "must have two characters or more, no '?' or '#', and not end with '/'");
           return null;
         }
@@ -112,7 +113,7 @@ final class RouteMatchCompiler {
     HEADER_MATCHER.check(matcher, path, problems);
     String name = Ascii.toLowerCase(matcher.getName());
     if (name.isEmpty()) {
-      problems.add(Problems.field(path, "name"), "must not be empty");
+      problems.add(Problems.join(path, "name"), "must not be empty");
     }
     boolean invert = matcher.getInvertMatch();
     boolean missingAsEmpty = matcher.getTreatMissingHeaderAsEmpty();
@@ -127,7 +128,7 @@ final class RouteMatchCompiler {
         break;
       case SAFE_REGEX_MATCH:
         Pattern pattern =
-            strings.regex(matcher.getSafeRegexMatch(), Problems.field(path, "safe_regex_match"));
+            strings.regex(matcher.getSafeRegexMatch(), Problems.join(path, "safe_regex_match"));
         value = pattern == null ? null : StringCondition.regex(pattern);
         break;
       case PREFIX_MATCH:
@@ -150,7 +151,7 @@ final class RouteMatchCompiler {
                 "contains_match");
         break;
       case STRING_MATCH:
-        value = strings.compile(matcher.getStringMatch(), Problems.field(path, "string_match"));
+        value = strings.compile(matcher.getStringMatch(), Problems.join(path, "string_match"));
         break;
       case PRESENT_MATCH:
         return HeaderCondition.presence(name, matcher.getPresentMatch(), invert, missingAsEmpty);
@@ -167,11 +168,11 @@ final class RouteMatchCompiler {
     QUERY_PARAMETER_MATCHER.check(matcher, path, problems);
     String name = matcher.getName();
     if (name.isEmpty()) {
-      problems.add(Problems.field(path, "name"), "must not be empty");
+      problems.add(Problems.join(path, "name"), "must not be empty");
     }
     if (matcher.hasStringMatch()) {
       StringCondition value =
-          strings.compile(matcher.getStringMatch(), Problems.field(path, "string_match"));
+          strings.compile(matcher.getStringMatch(), Problems.join(path, "string_match"));
       return value == null ? null : new QueryCondition(name, value);
     }
     // present_match (true or false) or nothing: Envoy matches when the parameter is present.

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import dev.bowline.proxy.config.ConfigException;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
@@ -62,17 +63,17 @@ final class RouteTableCompiler {
             headers.level(
                 config.getRequestHeadersToAddList(),
                 config.getRequestHeadersToRemoveList(),
-                Problems.field(path, "request_headers_to_add"),
-                Problems.field(path, "request_headers_to_remove")),
+                Problems.join(path, "request_headers_to_add"),
+                Problems.join(path, "request_headers_to_remove")),
             headers.level(
                 config.getResponseHeadersToAddList(),
                 config.getResponseHeadersToRemoveList(),
-                Problems.field(path, "response_headers_to_add"),
-                Problems.field(path, "response_headers_to_remove")),
+                Problems.join(path, "response_headers_to_add"),
+                Problems.join(path, "response_headers_to_remove")),
             config.getMostSpecificHeaderMutationsWins());
 
     List<String> internalOnlyHeaders = new ArrayList<>();
-    String internalPath = Problems.field(path, "internal_only_headers");
+    String internalPath = Problems.join(path, "internal_only_headers");
     for (int i = 0; i < config.getInternalOnlyHeadersCount(); i++) {
       String name =
           headers.headerName(
@@ -84,7 +85,7 @@ final class RouteTableCompiler {
 
     DomainIndex.Builder domains = new DomainIndex.Builder(config.getIgnorePortInHostMatching());
     Map<String, String> pathOfName = new HashMap<>();
-    String hostsPath = Problems.field(path, "virtual_hosts");
+    String hostsPath = Problems.join(path, "virtual_hosts");
     int routeCount = 0;
     for (int i = 0; i < config.getVirtualHostsCount(); i++) {
       String hostPath = Problems.index(hostsPath, i);
@@ -92,7 +93,7 @@ final class RouteTableCompiler {
       String previous = name.isEmpty() ? null : pathOfName.putIfAbsent(name, hostPath);
       if (previous != null) {
         problems.add(
-            Problems.field(hostPath, "name"),
+            Problems.join(hostPath, "name"),
             "duplicate virtual host name \"" + name + "\", already at " + previous);
       }
       routeCount +=

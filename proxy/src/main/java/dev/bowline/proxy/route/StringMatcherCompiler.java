@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
@@ -40,11 +41,11 @@ final class StringMatcherCompiler {
       case SAFE_REGEX:
         if (ignoreCase) {
           problems.add(
-              Problems.field(path, "ignore_case"),
+              Problems.join(path, "ignore_case"),
               "has no effect with safe_regex: use (?i) in the regex instead");
           return null;
         }
-        Pattern pattern = regex(matcher.getSafeRegex(), Problems.field(path, "safe_regex"));
+        Pattern pattern = regex(matcher.getSafeRegex(), Problems.join(path, "safe_regex"));
         return pattern == null ? null : StringCondition.regex(pattern);
       case MATCHPATTERN_NOT_SET:
         problems.add(path, "one of exact, prefix, suffix, safe_regex or contains is required");
@@ -58,7 +59,7 @@ final class StringMatcherCompiler {
   StringCondition nonEmpty(
       StringCondition.Kind kind, String value, boolean ignoreCase, String path, String field) {
     if (value.isEmpty()) {
-      problems.add(Problems.field(path, field), "must not be empty");
+      problems.add(Problems.join(path, field), "must not be empty");
       return null;
     }
     return StringCondition.of(kind, value, ignoreCase);
@@ -69,9 +70,9 @@ final class StringMatcherCompiler {
   Pattern regex(RegexMatcher matcher, String path) {
     REGEX_MATCHER.check(matcher, path, problems);
     if (matcher.hasGoogleRe2()) {
-      GOOGLE_RE2.check(matcher.getGoogleRe2(), Problems.field(path, "google_re2"), problems);
+      GOOGLE_RE2.check(matcher.getGoogleRe2(), Problems.join(path, "google_re2"), problems);
     }
-    String regexPath = Problems.field(path, "regex");
+    String regexPath = Problems.join(path, "regex");
     if (matcher.getRegex().isEmpty()) {
       problems.add(regexPath, "must not be empty");
       return null;

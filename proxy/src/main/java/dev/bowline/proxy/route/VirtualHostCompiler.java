@@ -1,5 +1,6 @@
 package dev.bowline.proxy.route;
 
+import dev.bowline.proxy.config.Problems;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +35,9 @@ final class VirtualHostCompiler {
     VIRTUAL_HOST.check(host, path, problems);
     String name = host.getName();
     if (name.isEmpty()) {
-      problems.add(Problems.field(path, "name"), "must not be empty");
+      problems.add(Problems.join(path, "name"), "must not be empty");
     }
-    String domainsPath = Problems.field(path, "domains");
+    String domainsPath = Problems.join(path, "domains");
     if (host.getDomainsCount() == 0) {
       problems.add(domainsPath, "at least one domain is required");
     }
@@ -45,16 +46,16 @@ final class VirtualHostCompiler {
             headers.level(
                 host.getRequestHeadersToAddList(),
                 host.getRequestHeadersToRemoveList(),
-                Problems.field(path, "request_headers_to_add"),
-                Problems.field(path, "request_headers_to_remove")),
+                Problems.join(path, "request_headers_to_add"),
+                Problems.join(path, "request_headers_to_remove")),
             headers.level(
                 host.getResponseHeadersToAddList(),
                 host.getResponseHeadersToRemoveList(),
-                Problems.field(path, "response_headers_to_add"),
-                Problems.field(path, "response_headers_to_remove")));
+                Problems.join(path, "response_headers_to_add"),
+                Problems.join(path, "response_headers_to_remove")));
     List<RouteMatcher> matchers = new ArrayList<>();
     List<RouteEntry> entries = new ArrayList<>();
-    String routesPath = Problems.field(path, "routes");
+    String routesPath = Problems.join(path, "routes");
     for (int i = 0; i < host.getRoutesCount(); i++) {
       RouteCompiler.Compiled route =
           routes.compile(host.getRoutes(i), Problems.index(routesPath, i), name, scope);
