@@ -11,6 +11,7 @@ import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.server.ProxyServer;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.lb.BuiltinLoadBalancers;
+import dev.bowline.spi.filter.HttpFilterFactory;
 import dev.bowline.spi.lb.LoadBalancerFactory;
 import dev.bowline.spi.plugin.FactoryRegistry;
 import java.io.IOException;
@@ -54,8 +55,10 @@ public final class ProxyRuntime {
     ProxyConfig config = new BootstrapLoader().load(bootstrap);
     FactoryRegistry<LoadBalancerFactory<?>> balancers = BuiltinLoadBalancers.newRegistry();
     plugins.factories(LoadBalancerFactory.class).forEach(f -> balancers.register((LoadBalancerFactory<?>) f));
+    FactoryRegistry<HttpFilterFactory<?>> filters = new FactoryRegistry<>("HTTP filter");
+    plugins.factories(HttpFilterFactory.class).forEach(f -> filters.register((HttpFilterFactory<?>) f));
     MetricRegistry metrics = new MetricRegistry();
-    ProxyServer server = new ProxyServer(concurrency, balancers, plugins::contextFor, metrics);
+    ProxyServer server = new ProxyServer(concurrency, balancers, filters, plugins::contextFor, metrics);
     try {
       server.apply(config);
     } catch (ConfigException e) {

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.http;
 
+import dev.bowline.proxy.http2.StreamReading;
 import dev.bowline.proxy.upstream.Cluster;
 import dev.bowline.proxy.upstream.ClusterHost;
 import dev.bowline.proxy.upstream.PoolCallback;
@@ -27,6 +28,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +55,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
   private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
 
   private RouteDecision.Forward forward;
+  private FilterRun filterRun;
   private Cluster cluster;
   private ClusterHost host;
   private boolean admitted;
@@ -95,6 +98,37 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
   void start() {
     manager.stats().requests.increment();
     prepareRequestHeaders();
+    if (manager.filters().isEmpty()) {
+      route();
+      return;
+    }
+    // Filters may pause (for I/O elsewhere): hold the body meanwhile.
+    connection.pauseReading();
+    filterRun =
+        new FilterRun(
+            manager.filters(),
+            new FilterRequestHead(request, connection.scheme()),
+            ctx.channel().eventLoop(),
+            new FilterRun.Outcome() {
+              @Override
+              public void continueToRouter() {
+                if (!done) {
+                  route();
+                }
+              }
+
+              @Override
+              public void localReply(int status, String body, Map<String, String> headers, String flag) {
+                if (!done) {
+                  respondLocally(status, body, null, flag, h -> headers.forEach(h::set));
+                }
+              }
+            });
+    filterRun.start();
+  }
+
+  /** Routes the request (after the filters) and forwards or answers it. */
+  private void route() {
     RouteDecision decision = manager.router().decide(request, ctx.channel(), connection.scheme());
     if (decision instanceof RouteDecision.NoRoute) {
       manager.stats().noRoute.increment();
@@ -130,6 +164,11 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
       request.headers().set("x-envoy-expected-rq-timeout-ms", Long.toString(timeoutMs));
     }
     forward.requestEdits().apply(request.headers());
+    if (bodyExpected && !HttpUtil.isContentLengthSet(request)) {
+      // Framing is hop-by-hop: a body of unknown length (chunked, or an HTTP/2 stream without
+      // content-length) goes to an HTTP/1.1 upstream chunked; the HTTP/2 codec drops the header.
+      HttpUtil.setTransferEncodingChunked(request, true);
+    }
     if (HttpUtil.is100ContinueExpected(request)) {
       // As Envoy does by default: answer 100 Continue here and do not ask the upstream.
       request.headers().remove(HttpHeaderNames.EXPECT);
@@ -197,6 +236,8 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
   @Override
   public void onReady(UpstreamConnection connection) {
     if (done) {
+      // Answered meanwhile (downstream reset, timeout): the connection or stream is not needed.
+      connection.abandon();
       return;
     }
     upstream = connection;
@@ -244,21 +285,23 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     responseStarted = true;
     responseCode = response.status().code();
     HttpHeaders h = response.headers();
-    boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+    // Only a length is end-to-end; chunking (or HTTP/2 framing) is re-decided for the downstream.
+    boolean lengthKnown = HttpUtil.isContentLengthSet(response);
     boolean bodyAllowed = !headRequest && responseCode != 204 && responseCode != 304;
     HopByHopHeaders.strip(h);
     h.set("x-envoy-upstream-service-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamSentNanos)));
     forward.responseEdits().apply(h);
+    if (filterRun != null) {
+      filterRun.onResponse(response);
+    }
     closeAfterResponse = !downstreamKeepAlive || connection.isDraining();
-    if (bodyAllowed && !framed) {
+    if (bodyAllowed && !lengthKnown) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !closeAfterResponse) {
         HttpUtil.setTransferEncodingChunked(response, true);
         responseChunkedDownstream = true;
       } else {
         closeAfterResponse = true;
       }
-    } else if (HttpUtil.isTransferEncodingChunked(response)) {
-      responseChunkedDownstream = true;
     }
     if (closeAfterResponse) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -283,7 +326,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     if (!last) {
       ctx.write(content);
       if (!ctx.channel().isWritable()) {
-        upstream.channel().config().setAutoRead(false);
+        StreamReading.pause(upstream.channel());
       }
       ctx.flush();
       return;
@@ -329,7 +372,11 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
   /** The downstream became writable again (true) or is backed up (false). */
   void onDownstreamWritabilityChanged(boolean writable) {
     if (upstream != null && !done) {
-      upstream.channel().config().setAutoRead(writable);
+      if (writable) {
+        StreamReading.resume(upstream.channel());
+      } else {
+        StreamReading.pause(upstream.channel());
+      }
     }
   }
 
@@ -407,7 +454,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     if (upstream != null && (failed || !requestComplete)) {
       upstream.abandon();
     } else if (upstream != null) {
-      upstream.channel().config().setAutoRead(true);
+      StreamReading.resume(upstream.channel());
     }
     if (host != null) {
       host.requestFinished(failed || responseCode >= 500);
@@ -452,7 +499,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
 
   @Override
   public String protocol() {
-    return request.protocolVersion().text();
+    return connection.isStream() ? "HTTP/2" : request.protocolVersion().text();
   }
 
   @Override

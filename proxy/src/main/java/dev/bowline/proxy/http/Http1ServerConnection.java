@@ -1,6 +1,7 @@
 package dev.bowline.proxy.http;
 
 import dev.bowline.proxy.http.hardening.GuardLocalReply;
+import dev.bowline.proxy.http2.StreamReading;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
@@ -14,12 +15,18 @@ import java.util.ArrayDeque;
  * (pipelined requests wait their turn with reading paused), and controls reading for
  * backpressure: the connection reads only while the current request's upstream can take more.
  *
- * <p><b>Threading.</b> One instance per connection, confined to its event loop.
+ * <p><b>On an HTTP/2 stream</b> ({@link #forStream}) the same handler serves the one request of a
+ * stream channel: the stream carries a single exchange, reading pauses and resumes the stream's
+ * flow-control window, closing the channel ends (or resets) the stream, and the connection-level
+ * duties (connection counter, drain) belong to the HTTP/2 connection instead.
+ *
+ * <p><b>Threading.</b> One instance per connection (or stream), confined to its event loop.
  */
 public final class Http1ServerConnection extends ChannelDuplexHandler {
 
   private final HttpConnectionManager manager;
   private final String scheme;
+  private final boolean stream;
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private Http1Exchange current;
@@ -31,12 +38,27 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
    * @param scheme {@code https} on a TLS connection, else {@code http}
    */
   public Http1ServerConnection(HttpConnectionManager manager, String scheme) {
+    this(manager, scheme, false);
+  }
+
+  private Http1ServerConnection(HttpConnectionManager manager, String scheme, boolean stream) {
     this.manager = manager;
     this.scheme = scheme;
+    this.stream = stream;
+  }
+
+  /** The handler for one HTTP/2 stream channel of a downstream HTTP/2 connection. */
+  static Http1ServerConnection forStream(HttpConnectionManager manager, String scheme) {
+    return new Http1ServerConnection(manager, scheme, true);
   }
 
   String scheme() {
     return scheme;
+  }
+
+  /** Whether this serves one HTTP/2 stream rather than an HTTP/1 connection. */
+  boolean isStream() {
+    return stream;
   }
 
   boolean isDraining() {
@@ -46,7 +68,9 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
-    manager.stats().connections.increment();
+    if (!stream) {
+      manager.stats().connections.increment();
+    }
   }
 
   @Override
@@ -125,12 +149,12 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
   }
 
   void pauseReading() {
-    ctx.channel().config().setAutoRead(false);
+    StreamReading.pause(ctx.channel());
   }
 
   void resumeReading() {
     if (!closing && waiting.isEmpty()) {
-      ctx.channel().config().setAutoRead(true);
+      StreamReading.resume(ctx.channel());
     }
   }
 

@@ -5,9 +5,18 @@ import dev.bowline.proxy.config.HttpConnectionManagerConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.ClusterManager;
 import dev.bowline.proxy.upstream.UpstreamConnector;
-import io.netty.channel.Channel;
 import dev.bowline.proxy.http.hardening.Http1Hardening;
+import dev.bowline.proxy.http2.Http2Downstream;
+import dev.bowline.proxy.http2.Http2PrefaceSniffer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import dev.bowline.spi.plugin.PluginContext;
+import dev.bowline.spi.plugin.NamedFactory;
+import dev.bowline.spi.plugin.FactoryRegistry;
+import dev.bowline.spi.filter.HttpFilterFactory;
 
 /**
  * The running form of one filter chain's HTTP connection manager: its compiled routes, its
@@ -27,7 +36,9 @@ public final class HttpConnectionManager {
   private final HttpStats stats;
   private final AccessLog accessLog;
   private final BooleanSupplier draining;
+  private final HttpFilterChain filters;
   private final Http1Hardening hardening;
+  private final Http2Downstream http2;
 
   /**
    * Builds the connection manager for {@code config}, compiling its routes and access logs.
@@ -42,25 +53,90 @@ public final class HttpConnectionManager {
       UpstreamConnector connector,
       MetricRegistry metrics,
       AccessLogWriters accessLogs,
-      BooleanSupplier draining)
+      BooleanSupplier draining,
+      FactoryRegistry<HttpFilterFactory<?>> filterFactories,
+      Function<NamedFactory<?>, PluginContext> contexts)
       throws ConfigException {
     HttpRouter router = RouteTableRouter.compile(config.routeConfig(), path + ".route_config");
+    HttpFilterChain filters = HttpFilterChain.build(config.httpFilters(), path, filterFactories, contexts);
     AccessLog log;
     try {
       log = accessLogs.accessLog(config.accessLogs());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(path + ".access_log: " + e.getMessage());
     }
-    return new HttpConnectionManager(config, router, clusters, connector, metrics, log, draining);
+    return new HttpConnectionManager(config, router, clusters, connector, metrics, log, draining, filters);
+  }
+
+  /** The ALPN protocol identifier of HTTP/2 over TLS. */
+  public static final String ALPN_H2 = "h2";
+
+  /** Pipeline name of the connection-level handler of a downstream HTTP/2 connection. */
+  public static final String HTTP2_CONNECTION = "http2-proxy";
+
+  /** Pipeline name of the proxy handler of a downstream HTTP/1.1 connection. */
+  public static final String HTTP1_CONNECTION = "http1-proxy";
+
+  /**
+   * {@link #install(Channel, String, Optional)} for a connection without ALPN: HTTP/1.1, HTTP/2 or,
+   * with {@code codec_type: AUTO}, whichever the client's first bytes show.
+   */
+  public void install(Channel channel, String scheme) {
+    install(channel, scheme, Optional.empty());
   }
 
   /**
-   * Sets up a new downstream connection to speak HTTP/1.1 through this manager: the hardened codec
-   * and request guard (smuggling, header limits, path normalization), then the proxy.
+   * Sets up a new downstream connection to speak HTTP through this manager. Which HTTP follows
+   * Envoy's {@code codec_type}:
+   *
+   * <ul>
+   *   <li>{@code HTTP1}: HTTP/1.1 whatever ALPN said;
+   *   <li>{@code HTTP2}: HTTP/2 (h2, or h2c with prior knowledge) whatever ALPN said;
+   *   <li>{@code AUTO}: HTTP/2 when ALPN agreed on {@code h2}, HTTP/1.1 when it agreed on anything
+   *       else, and without ALPN (plaintext, or a TLS client that offered none) the first bytes
+   *       decide: the HTTP/2 connection preface means h2c with prior knowledge, anything else
+   *       HTTP/1.1. The HTTP/1.1 {@code Upgrade: h2c} path is not supported (as in Envoy's
+   *       defaults, the upgrade header is dropped and the request served over HTTP/1.1).
+   * </ul>
+   *
+   * <p>HTTP/1.1 gets the hardened codec and request guard (smuggling, header limits, path
+   * normalization), then the proxy. HTTP/2 gets the hardened {@link Http2Downstream} front; each
+   * stream is then one exchange served like an HTTP/1.1 request.
+   *
+   * @param scheme {@code https} when the connection terminates TLS, else {@code http}
+   * @param applicationProtocol the protocol ALPN agreed on, if any
    */
-  public void install(Channel channel, String scheme) {
-    hardening.addTo(channel.pipeline());
-    channel.pipeline().addLast("http1-proxy", new Http1ServerConnection(this, scheme));
+  public void install(Channel channel, String scheme, Optional<String> applicationProtocol) {
+    switch (config.codec()) {
+      case HTTP1 -> installHttp1(channel.pipeline(), scheme);
+      case HTTP2 -> installHttp2(channel.pipeline(), scheme);
+      default -> {
+        if (applicationProtocol.isPresent()) {
+          if (ALPN_H2.equals(applicationProtocol.get())) {
+            installHttp2(channel.pipeline(), scheme);
+          } else {
+            installHttp1(channel.pipeline(), scheme);
+          }
+        } else {
+          channel
+              .pipeline()
+              .addLast(
+                  Http2PrefaceSniffer.NAME,
+                  new Http2PrefaceSniffer(
+                      p -> installHttp2(p, scheme), p -> installHttp1(p, scheme)));
+        }
+      }
+    }
+  }
+
+  private void installHttp1(ChannelPipeline pipeline, String scheme) {
+    hardening.addTo(pipeline);
+    pipeline.addLast(HTTP1_CONNECTION, new Http1ServerConnection(this, scheme));
+  }
+
+  private void installHttp2(ChannelPipeline pipeline, String scheme) {
+    http2.addTo(pipeline, () -> Http1ServerConnection.forStream(this, scheme));
+    pipeline.addLast(HTTP2_CONNECTION, new Http2ServerConnection(this));
   }
 
   HttpConnectionManager(
@@ -70,7 +146,8 @@ public final class HttpConnectionManager {
       UpstreamConnector connector,
       MetricRegistry metrics,
       AccessLog accessLog,
-      BooleanSupplier draining) {
+      BooleanSupplier draining,
+      HttpFilterChain filters) {
     this.config = config;
     this.router = router;
     this.clusters = clusters;
@@ -78,11 +155,17 @@ public final class HttpConnectionManager {
     this.stats = new HttpStats(config.statPrefix(), metrics);
     this.accessLog = accessLog;
     this.draining = draining;
+    this.filters = filters;
     this.hardening = Http1Hardening.from(config);
+    this.http2 = Http2Downstream.from(config);
   }
 
   HttpConnectionManagerConfig config() {
     return config;
+  }
+
+  HttpFilterChain filters() {
+    return filters;
   }
 
   HttpRouter router() {

@@ -8,12 +8,20 @@ import dev.bowline.proxy.config.TcpProxyConfig;
 import dev.bowline.proxy.http.AccessLogWriters;
 import dev.bowline.proxy.http.HttpConnectionManager;
 import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.tcp.TcpProxy;
 import dev.bowline.proxy.tls.ListenerTls;
 import dev.bowline.proxy.upstream.ClusterManager;
 import dev.bowline.proxy.upstream.UpstreamConnector;
+import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import dev.bowline.spi.filter.HttpFilterFactory;
+import dev.bowline.spi.plugin.FactoryRegistry;
+import dev.bowline.spi.plugin.NamedFactory;
+import dev.bowline.spi.plugin.PluginContext;
 
 /**
  * Compiles a listener's filter chains into their running form: HTTP connection managers (with
@@ -28,13 +36,19 @@ final class FilterChains {
   private final MetricRegistry metrics;
   private final AccessLogWriters accessLogs;
   private final BooleanSupplier draining;
+  private final FactoryRegistry<HttpFilterFactory<?>> filterFactories;
+  private final Function<NamedFactory<?>, PluginContext> contexts;
 
   FilterChains(
       ClusterManager clusters,
       UpstreamConnector connector,
       MetricRegistry metrics,
       AccessLogWriters accessLogs,
-      BooleanSupplier draining) {
+      BooleanSupplier draining,
+      FactoryRegistry<HttpFilterFactory<?>> filterFactories,
+      Function<NamedFactory<?>, PluginContext> contexts) {
+    this.filterFactories = filterFactories;
+    this.contexts = contexts;
     this.clusters = clusters;
     this.connector = connector;
     this.metrics = metrics;
@@ -65,10 +79,28 @@ final class FilterChains {
       throws ConfigException {
     if (chain.filter() instanceof HttpConnectionManagerConfig http) {
       HttpConnectionManager manager =
-          HttpConnectionManager.create(http, path + ".filters[0].typed_config", clusters, connector, metrics, accessLogs, draining);
-      return manager::install;
+          HttpConnectionManager.create(
+              http, path + ".filters[0].typed_config", clusters, connector, metrics, accessLogs, draining,
+              filterFactories, contexts);
+      return httpChain(manager);
     }
     TcpProxyConfig tcp = (TcpProxyConfig) chain.filter();
-    throw new ConfigException(path + ".filters[0]: tcp_proxy (" + tcp.statPrefix() + ") is not wired in yet");
+    TcpProxy proxy = TcpProxy.create(tcp, path + ".filters[0].typed_config", clusters, connector, metrics);
+    return (channel, scheme) -> proxy.install(channel);
+  }
+
+  /** The running form of an HTTP chain: the codec follows ALPN (see HttpConnectionManager). */
+  private static ListenerRuntime.ChainRuntime httpChain(HttpConnectionManager manager) {
+    return new ListenerRuntime.ChainRuntime() {
+      @Override
+      public void install(Channel channel, String scheme) {
+        manager.install(channel, scheme, Optional.empty());
+      }
+
+      @Override
+      public void install(Channel channel, String scheme, Optional<String> applicationProtocol) {
+        manager.install(channel, scheme, applicationProtocol);
+      }
+    };
   }
 }

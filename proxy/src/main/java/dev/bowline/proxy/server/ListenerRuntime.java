@@ -6,6 +6,7 @@ import dev.bowline.proxy.tls.FilterChainSelection;
 import dev.bowline.proxy.tls.ListenerTls;
 import io.netty.channel.Channel;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,12 +38,25 @@ record ListenerRuntime(ListenerConfig config, ListenerTls tls, List<ChainRuntime
 
   @Override
   public void initialize(Channel channel, FilterChainSelection selection) {
-    chains.get(selection.chainIndex()).install(channel, selection.terminatesTls() ? "https" : "http");
+    chains
+        .get(selection.chainIndex())
+        .install(
+            channel, selection.terminatesTls() ? "https" : "http", selection.applicationProtocol());
   }
 
   /** A filter chain, ready to serve connections. */
   interface ChainRuntime {
     /** Installs the chain's network filter on a connection (after TLS, when it terminates TLS). */
     void install(Channel channel, String scheme);
+
+    /**
+     * Installs the chain's network filter on a connection, knowing the protocol ALPN agreed on
+     * ({@code h2}, {@code http/1.1}, ...; empty without TLS termination or without agreement). The
+     * listener calls this one; chains that ignore ALPN keep the default, which calls {@link
+     * #install(Channel, String)}.
+     */
+    default void install(Channel channel, String scheme, Optional<String> applicationProtocol) {
+      install(channel, scheme);
+    }
   }
 }

@@ -7,6 +7,7 @@ import dev.bowline.proxy.http.AccessLogWriters;
 import dev.bowline.proxy.http.DrainEvent;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.ClusterManager;
+import dev.bowline.spi.filter.HttpFilterFactory;
 import dev.bowline.spi.lb.LoadBalancerFactory;
 import dev.bowline.spi.plugin.FactoryRegistry;
 import dev.bowline.spi.plugin.NamedFactory;
@@ -69,13 +70,30 @@ public final class ProxyServer implements AutoCloseable {
       FactoryRegistry<LoadBalancerFactory<?>> balancers,
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics) {
+    this(concurrency, balancers, new FactoryRegistry<>("HTTP filter"), contexts, metrics);
+  }
+
+  /**
+   * @param concurrency the number of event-loop threads serving connections
+   * @param balancers load balancers by canonical name (built-ins plus plugins)
+   * @param filters HTTP filters by canonical name, for the connection managers' {@code
+   *     http_filters} (from plugins)
+   * @param contexts the plugin context for each factory
+   * @param metrics where counters go
+   */
+  public ProxyServer(
+      int concurrency,
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      FactoryRegistry<HttpFilterFactory<?>> filters,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics) {
     this.transport = Transport.best();
     this.acceptors = transport.newGroup(1, "accept");
     this.workers = transport.newGroup(concurrency, "worker");
     this.metrics = metrics;
     this.clusters = new ClusterManager(balancers, contexts, metrics);
     this.connector = new NettyUpstreamConnector(transport, DEFAULT_BUFFER_LIMIT);
-    this.chains = new FilterChains(clusters, connector, metrics, accessLogs, () -> draining);
+    this.chains = new FilterChains(clusters, connector, metrics, accessLogs, () -> draining, filters, contexts);
     log.info("proxy using the {} transport with {} event loop(s)", transport.name(), concurrency);
   }
 

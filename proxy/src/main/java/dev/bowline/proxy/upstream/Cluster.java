@@ -31,7 +31,7 @@ public final class Cluster {
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
   private final AtomicInteger activeConnections = new AtomicInteger();
-  private final java.util.concurrent.ConcurrentMap<io.netty.channel.EventLoop, Http1ConnectionPool> pools =
+  private final java.util.concurrent.ConcurrentMap<io.netty.channel.EventLoop, ConnectionPool> pools =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<ClusterHost> hosts = List.of();
   private volatile Picker picker;
@@ -53,8 +53,11 @@ public final class Cluster {
     return config;
   }
 
-  /** TLS origination to this cluster's endpoints, when configured. */
-  java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls() {
+  /**
+   * TLS origination to this cluster's endpoints, when configured: put {@code newHandler} first in
+   * each upstream connection's pipeline and wait for its handshake before sending.
+   */
+  public java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls() {
     return tls;
   }
 
@@ -137,8 +140,15 @@ public final class Cluster {
     pendingRequests.decrementAndGet();
   }
 
-  /** Admits one more connection, unless {@code max_connections} is reached. */
-  boolean tryOpenConnection() {
+  /**
+   * Admits one more connection, unless {@code max_connections} is reached (then counts {@code
+   * upstream_cx_overflow} and returns false). On success counts {@code upstream_cx_total}; the
+   * caller must end the admission exactly once: {@link #connectFailed(ClusterHost)} when the
+   * attempt fails, {@link #connectionClosed(ClusterHost)} when a connection that reached {@link
+   * #connectionOpened(ClusterHost)} closes, or {@link #connectionClosed()} when the caller abandons
+   * the attempt itself.
+   */
+  public boolean tryOpenConnection() {
     if (activeConnections.incrementAndGet() > config.limits().maxConnections()) {
       activeConnections.decrementAndGet();
       stats.connectionOverflow.increment();
@@ -148,25 +158,60 @@ public final class Cluster {
     return true;
   }
 
-  void connectionClosed() {
+  /**
+   * Ends an admission of {@link #tryOpenConnection()} without touching any host's counters (for an
+   * attempt the caller abandoned before it connected).
+   */
+  public void connectionClosed() {
     activeConnections.decrementAndGet();
+  }
+
+  /** A connection admitted by {@link #tryOpenConnection()} reached {@code host}. */
+  public void connectionOpened(ClusterHost host) {
+    host.connectionOpened();
+  }
+
+  /**
+   * A connection to {@code host} that reached {@link #connectionOpened(ClusterHost)} closed: ends
+   * its admission.
+   */
+  public void connectionClosed(ClusterHost host) {
+    host.connectionClosed();
+    connectionClosed();
+  }
+
+  /**
+   * An attempt admitted by {@link #tryOpenConnection()} failed to connect to {@code host}: ends its
+   * admission and counts {@code upstream_cx_connect_fail} for the cluster and the host.
+   */
+  public void connectFailed(ClusterHost host) {
+    connectionClosed();
+    stats.connectFailed();
+    host.connectFailed();
   }
 
   /**
    * The connection pool of {@code loop}: connections to this cluster's hosts that live on that
-   * event loop. Use it only from that loop.
+   * event loop, speaking the cluster's protocol ({@link Http1ConnectionPool} for HTTP/1.1, {@link
+   * Http2ConnectionPool} for HTTP/2). Use it only from that loop.
    */
-  public Http1ConnectionPool pool(io.netty.channel.EventLoop loop, UpstreamConnector connector) {
-    Http1ConnectionPool pool = pools.get(loop);
+  public ConnectionPool pool(io.netty.channel.EventLoop loop, UpstreamConnector connector) {
+    ConnectionPool pool = pools.get(loop);
     if (pool == null) {
-      pool = pools.computeIfAbsent(loop, l -> new Http1ConnectionPool(this, l, connector));
+      pool = pools.computeIfAbsent(loop, l -> newPool(l, connector));
     }
     return pool;
   }
 
+  private ConnectionPool newPool(io.netty.channel.EventLoop loop, UpstreamConnector connector) {
+    return config.protocol() == dev.bowline.proxy.config.ClusterConfig.UpstreamProtocol.HTTP2
+        ? new Http2ConnectionPool(this, loop, connector)
+        : new Http1ConnectionPool(this, loop, connector);
+  }
+
   /** Closes the idle connections of every pool; used when the cluster is removed or replaced. */
   void closeIdleConnections() {
-    pools.values().forEach(p -> p.loop().execute(p::closeIdle));
+    pools.forEach((loop, pool) -> loop.execute(pool::closeIdle));
   }
 
   /** Requests in flight now. */

@@ -2,6 +2,7 @@ package dev.bowline.proxy.upstream;
 
 import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.ConfigException;
+import dev.bowline.proxy.config.TlsClientConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tls.ClientTlsContext;
 import dev.bowline.proxy.tls.ClientTlsContexts;
@@ -79,7 +80,7 @@ public final class ClusterManager {
       Optional<ClientTlsContext> tls = Optional.empty();
       if (config.tls().isPresent()) {
         try {
-          tls = Optional.of(ClientTlsContexts.build(config.tls().get(), "cluster " + config.name() + ": transport_socket"));
+          tls = Optional.of(ClientTlsContexts.build(originationTls(config), "cluster " + config.name() + ": transport_socket"));
         } catch (ConfigException e) {
           problems.addAll(e.problems());
           continue;
@@ -98,6 +99,20 @@ public final class ClusterManager {
         old.getValue().closeIdleConnections();
       }
     }
+  }
+
+  /**
+   * The cluster's TLS settings as origination uses them: an HTTP/2 cluster that configures no ALPN
+   * protocols offers {@code h2}, as Envoy's HTTP/2 connection pool does, so that TLS servers that
+   * choose the protocol by ALPN (most gRPC servers) speak HTTP/2.
+   */
+  static TlsClientConfig originationTls(ClusterConfig config) {
+    TlsClientConfig tls = config.tls().orElseThrow();
+    if (config.protocol() != ClusterConfig.UpstreamProtocol.HTTP2 || !tls.alpn().isEmpty()) {
+      return tls;
+    }
+    return new TlsClientConfig(
+        tls.sni(), tls.trustedCa(), tls.subjectAltNames(), tls.clientCertificate(), List.of("h2"));
   }
 
   private Optional<LoadBalancer> newBalancer(ClusterConfig config, List<String> problems) {

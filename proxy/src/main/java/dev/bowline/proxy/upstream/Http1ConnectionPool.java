@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Threading.</b> Confined to its event loop: every method must be called there.
  */
-public final class Http1ConnectionPool {
+public final class Http1ConnectionPool implements ConnectionPool {
 
   private static final String TLS_HANDLER = "bowline-upstream-tls";
   private static final int MAX_INITIAL_LINE = 8192;
@@ -34,6 +34,18 @@ public final class Http1ConnectionPool {
   private final UpstreamConnector connector;
   private final Map<ClusterHost, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
   private final Map<UpstreamConnection, ScheduledFuture<?>> idleTimers = new HashMap<>();
+  private final UpstreamConnection.Owner owner =
+      new UpstreamConnection.Owner() {
+        @Override
+        public void release(UpstreamConnection connection, boolean keepAlive) {
+          Http1ConnectionPool.this.release(connection, keepAlive);
+        }
+
+        @Override
+        public void closed(UpstreamConnection connection) {
+          Http1ConnectionPool.this.closed(connection);
+        }
+      };
 
   Http1ConnectionPool(Cluster cluster, EventLoop loop, UpstreamConnector connector) {
     this.cluster = cluster;
@@ -46,6 +58,7 @@ public final class Http1ConnectionPool {
   }
 
   /** Finds an idle connection to {@code host} or opens one, and calls back exactly once. */
+  @Override
   public void acquire(ClusterHost host, PoolCallback callback) {
     ArrayDeque<UpstreamConnection> free = idle.get(host);
     while (free != null && !free.isEmpty()) {
@@ -68,7 +81,7 @@ public final class Http1ConnectionPool {
       callback.onFailure(true, "connections overflow");
       return;
     }
-    UpstreamConnection connection = new UpstreamConnection(this, host);
+    UpstreamConnection connection = new UpstreamConnection(owner, host);
     InetSocketAddress address = new InetSocketAddress(host.endpoint().address(), host.endpoint().port());
     ChannelFuture connect =
         connector.connect(
@@ -155,7 +168,8 @@ public final class Http1ConnectionPool {
   }
 
   /** Closes every idle connection. */
-  void closeIdle() {
+  @Override
+  public void closeIdle() {
     for (ArrayDeque<UpstreamConnection> free : idle.values()) {
       for (UpstreamConnection c : free.toArray(new UpstreamConnection[0])) {
         c.channel().close();

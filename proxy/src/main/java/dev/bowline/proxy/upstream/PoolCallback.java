@@ -1,14 +1,17 @@
 package dev.bowline.proxy.upstream;
 
 /**
- * The answer to {@link Http1ConnectionPool#acquire}: a connection ready for one request, or why
+ * The answer to {@link ConnectionPool#acquire}: a connection ready for one request, or why
  * none could be had.
  *
  * <p>Called on the pool's event loop, exactly once per acquire.
  */
 public interface PoolCallback {
 
-  /** A connection ready for one request; bind the request to it before writing. */
+  /**
+   * A connection (HTTP/1.1) or stream (HTTP/2) ready for one request; bind the request to it before
+   * writing. A caller that no longer needs it must {@link UpstreamConnection#abandon()} it.
+   */
   void onReady(UpstreamConnection connection);
 
   /**

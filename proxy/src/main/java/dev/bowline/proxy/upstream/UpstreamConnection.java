@@ -8,18 +8,31 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * One pooled HTTP/1.1 connection to an upstream host: the last handler of its pipeline, which hands
- * what arrives to the request bound to it and returns the connection to its pool when a response
- * completes on a connection that may be reused.
+ * One pooled HTTP/1.1 connection to an upstream host, or one HTTP/2 stream on a multiplexed
+ * connection: the last handler of its pipeline, which hands what arrives to the request bound to
+ * it and returns the connection to its owner when a response completes on a connection that may be
+ * reused. For a stream, {@link #channel()} is the stream channel: closing it resets the stream
+ * (RST_STREAM CANCEL) if it is still open, and it carries exactly one request.
  *
  * <p><b>Threading.</b> Confined to the connection's event loop.
  */
 public final class UpstreamConnection extends ChannelDuplexHandler {
 
-  private final Http1ConnectionPool pool;
+  /** Whoever hands the connection out: takes it back and hears when it closes. */
+  interface Owner {
+    /** A request and its response completed; {@code keepAlive} if the response allows reuse. */
+    void release(UpstreamConnection connection, boolean keepAlive);
+
+    /** The connection (or stream) closed. */
+    void closed(UpstreamConnection connection);
+  }
+
+  private final Owner pool;
   private final ClusterHost host;
   private Channel channel;
   private UpstreamListener listener;
@@ -28,7 +41,7 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
   private boolean responseComplete;
   private int requests;
 
-  UpstreamConnection(Http1ConnectionPool pool, ClusterHost host) {
+  UpstreamConnection(Owner pool, ClusterHost host) {
     this.pool = pool;
     this.host = host;
   }
@@ -142,6 +155,22 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
       l.onUpstreamWritabilityChanged(ctx.channel().isWritable());
     }
     ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof Http2ResetFrame reset)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    // The upstream reset the stream (RST_STREAM); the stream channel closes right after.
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null && !responseComplete) {
+      Http2Error error = Http2Error.valueOf(reset.errorCode());
+      l.onUpstreamReset(
+          "remote reset (" + (error == null ? Long.toString(reset.errorCode()) : error.name()) + ")");
+    }
   }
 
   @Override

@@ -36,11 +36,15 @@ final class TestConfigs {
   }
 
   static HttpConnectionManagerConfig http(RouteConfiguration routes) {
+    return http(routes, List.of(new HttpFilterConfig(HttpFilterConfig.ROUTER, Map.of())));
+  }
+
+  static HttpConnectionManagerConfig http(RouteConfiguration routes, List<HttpFilterConfig> filters) {
     return new HttpConnectionManagerConfig(
         "ingress_http",
         HttpConnectionManagerConfig.CodecType.AUTO,
         routes,
-        List.of(new HttpFilterConfig(HttpFilterConfig.ROUTER, Map.of())),
+        filters,
         60,
         100,
         Duration.ofSeconds(10),

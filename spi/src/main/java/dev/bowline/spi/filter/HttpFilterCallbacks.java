@@ -7,7 +7,10 @@ import java.util.Map;
  *
  * <p><b>Threading.</b> {@link #resume()} and {@link #sendLocalReply} may be called from any thread;
  * the proxy moves the work onto the request's event loop. Each paused hook must be answered by
- * exactly one of them; later calls are ignored. {@link #attributes()} is for the event loop only.
+ * exactly one of them; later calls are ignored. While its hook is paused, a filter may change the
+ * request head from the thread that will call {@link #resume()}: the proxy does not touch the
+ * request until then, and {@code resume()} publishes the changes to the event loop.
+ * {@link #attributes()} is for the event loop only.
  */
 public interface HttpFilterCallbacks {
 
