@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 public final class Http1ServerConnection extends ChannelDuplexHandler {
 
   private final HttpConnectionManager manager;
+  private final Http1ConnectionTimers timers;
   private final String scheme;
   private final boolean stream;
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
@@ -38,18 +39,25 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
    * @param scheme {@code https} on a TLS connection, else {@code http}
    */
   public Http1ServerConnection(HttpConnectionManager manager, String scheme) {
-    this(manager, scheme, false);
+    this(manager, scheme, false, null);
   }
 
-  private Http1ServerConnection(HttpConnectionManager manager, String scheme, boolean stream) {
+  /** An HTTP/1 connection whose slow-client timers are told when requests start and end. */
+  Http1ServerConnection(HttpConnectionManager manager, String scheme, Http1ConnectionTimers timers) {
+    this(manager, scheme, false, timers);
+  }
+
+  private Http1ServerConnection(
+      HttpConnectionManager manager, String scheme, boolean stream, Http1ConnectionTimers timers) {
     this.manager = manager;
     this.scheme = scheme;
     this.stream = stream;
+    this.timers = timers;
   }
 
   /** The handler for one HTTP/2 stream channel of a downstream HTTP/2 connection. */
   static Http1ServerConnection forStream(HttpConnectionManager manager, String scheme) {
-    return new Http1ServerConnection(manager, scheme, true);
+    return new Http1ServerConnection(manager, scheme, true, null);
   }
 
   String scheme() {
@@ -90,6 +98,9 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
 
   private void dispatch(Object msg) {
     if (msg instanceof HttpRequest request) {
+      if (timers != null) {
+        timers.requestHeadReceived();
+      }
       current = new Http1Exchange(this, manager, ctx, request);
       currentRequestComplete = msg instanceof LastHttpContent;
       current.start();
@@ -126,6 +137,9 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
       return;
     }
     current = null;
+    if (timers != null && waiting.isEmpty()) {
+      timers.requestsDone();
+    }
     if (close) {
       closing = true;
       releaseWaiting();

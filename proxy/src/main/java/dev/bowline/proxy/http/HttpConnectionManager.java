@@ -130,8 +130,11 @@ public final class HttpConnectionManager {
   }
 
   private void installHttp1(ChannelPipeline pipeline, String scheme) {
+    Http1ConnectionTimers timers =
+        new Http1ConnectionTimers(config.requestHeadersTimeout(), config.idleTimeout());
+    pipeline.addLast(Http1ConnectionTimers.NAME, timers);
     hardening.addTo(pipeline);
-    pipeline.addLast(HTTP1_CONNECTION, new Http1ServerConnection(this, scheme));
+    pipeline.addLast(HTTP1_CONNECTION, new Http1ServerConnection(this, scheme, timers));
   }
 
   private void installHttp2(ChannelPipeline pipeline, String scheme) {

@@ -1,0 +1,104 @@
+package dev.bowline.proxy.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The slow-client timers of one HTTP/1.1 connection, first in its pipeline: Envoy's
+ * {@code request_headers_timeout} (from the first byte of a request to the end of its headers;
+ * on expiry {@code 408} and close) and {@code idle_timeout} (a connection with no request in
+ * flight is closed). The exchange tells it when a request head is complete and when a request is
+ * done.
+ *
+ * <p><b>Threading.</b> One per connection, confined to its event loop.
+ */
+final class Http1ConnectionTimers extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "bowline-http1-timers";
+
+  private static final byte[] REQUEST_TIMEOUT =
+      "HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII);
+
+  private final long headersNanos;
+  private final long idleNanos;
+  private ChannelHandlerContext ctx;
+  private boolean inRequest;
+  private ScheduledFuture<?> headersTimer;
+  private ScheduledFuture<?> idleTimer;
+
+  Http1ConnectionTimers(Duration headersTimeout, Duration idleTimeout) {
+    this.headersNanos = headersTimeout.toNanos();
+    this.idleNanos = idleTimeout.toNanos();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    armIdle();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!inRequest && msg instanceof ByteBuf buf && buf.isReadable()) {
+      cancelIdle();
+      if (headersTimer == null && headersNanos > 0) {
+        headersTimer = ctx.executor().schedule(this::headersTimedOut, headersNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** A request head is complete: the headers timer stops. */
+  void requestHeadReceived() {
+    inRequest = true;
+    cancelIdle();
+    if (headersTimer != null) {
+      headersTimer.cancel(false);
+      headersTimer = null;
+    }
+  }
+
+  /** No request is in flight any more: the idle timer starts. */
+  void requestsDone() {
+    inRequest = false;
+    armIdle();
+  }
+
+  private void headersTimedOut() {
+    headersTimer = null;
+    if (!inRequest && ctx.channel().isActive()) {
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private void armIdle() {
+    cancelIdle();
+    if (idleNanos > 0) {
+      idleTimer = ctx.executor().schedule(() -> ctx.close(), idleNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void cancelIdle() {
+    if (idleTimer != null) {
+      idleTimer.cancel(false);
+      idleTimer = null;
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelIdle();
+    if (headersTimer != null) {
+      headersTimer.cancel(false);
+    }
+    ctx.fireChannelInactive();
+  }
+}
