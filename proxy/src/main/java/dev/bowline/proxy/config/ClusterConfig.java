@@ -13,7 +13,8 @@ import java.util.Optional;
  *
  * @param name the cluster's unique name
  * @param discovery where its endpoints come from
- * @param endpoints the endpoints (STATIC: from {@code load_assignment}; EDS: filled in later)
+ * @param endpoints the endpoints (STATIC: from {@code load_assignment}; EDS and DNS: filled in
+ *     later, by EDS or by resolving {@code dns})
  * @param lbPolicy the canonical name of the load balancer, such as {@code bowline.lb.round_robin}
  * @param lbConfig the balancer's configuration tree (for example {@code choiceCount})
  * @param connectTimeout the time to establish a connection (Envoy default 5 s)
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param limits the circuit-breaker thresholds (default priority)
  * @param idleTimeout an idle pooled connection is closed after this (Envoy default 1 h)
  * @param maxRequestsPerConnection a connection is retired after this many requests; 0 = no limit
+ * @param dns for STRICT_DNS and LOGICAL_DNS clusters, the names to resolve and how; then
+ *     {@code endpoints} is empty and the cluster manager fills the hosts in by resolving
  */
 public record ClusterConfig(
     String name,
@@ -34,7 +37,8 @@ public record ClusterConfig(
     Optional<TlsClientConfig> tls,
     CircuitBreakerLimits limits,
     Duration idleTimeout,
-    int maxRequestsPerConnection) {
+    int maxRequestsPerConnection,
+    Optional<DnsSettings> dns) {
 
   public ClusterConfig {
     Objects.requireNonNull(name, "name");
@@ -47,12 +51,65 @@ public record ClusterConfig(
     Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(dns, "dns");
+  }
+
+  /** A cluster whose endpoints are IP literals (no DNS). */
+  public ClusterConfig(
+      String name,
+      Discovery discovery,
+      List<Endpoint> endpoints,
+      String lbPolicy,
+      Map<String, Object> lbConfig,
+      Duration connectTimeout,
+      UpstreamProtocol protocol,
+      Optional<TlsClientConfig> tls,
+      CircuitBreakerLimits limits,
+      Duration idleTimeout,
+      int maxRequestsPerConnection) {
+    this(name, discovery, endpoints, lbPolicy, lbConfig, connectTimeout, protocol, tls, limits,
+        idleTimeout, maxRequestsPerConnection, Optional.empty());
+  }
+
+  /**
+   * How a STRICT_DNS or LOGICAL_DNS cluster finds its hosts.
+   *
+   * @param targets the endpoints as configured, each {@code address} a host name or IP literal
+   * @param strict STRICT_DNS (every resolved address is a host) or LOGICAL_DNS (the first only)
+   * @param lookupFamily which address families to keep
+   * @param refreshRate how often names are resolved again (Envoy default 5 s)
+   */
+  public record DnsSettings(
+      List<Endpoint> targets, boolean strict, DnsLookupFamily lookupFamily, Duration refreshRate) {
+
+    /** Envoy's default {@code dns_refresh_rate}. */
+    public static final Duration DEFAULT_REFRESH_RATE = Duration.ofSeconds(5);
+
+    public DnsSettings {
+      targets = List.copyOf(targets);
+      Objects.requireNonNull(lookupFamily, "lookupFamily");
+      Objects.requireNonNull(refreshRate, "refreshRate");
+    }
+  }
+
+  /** Envoy's {@code dns_lookup_family}. */
+  public enum DnsLookupFamily {
+    /** IPv6 if the name has any, else IPv4 (Envoy's AUTO). */
+    AUTO,
+    V4_ONLY,
+    V6_ONLY,
+    /** IPv4 if the name has any, else IPv6. */
+    V4_PREFERRED,
+    /** Both families. */
+    ALL
   }
 
   /** Where a cluster's endpoints come from (Envoy's {@code type}). */
   public enum Discovery {
     STATIC,
-    EDS
+    EDS,
+    STRICT_DNS,
+    LOGICAL_DNS
   }
 
   /** The protocol spoken upstream. */

@@ -4,6 +4,8 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bowline.proxy.config.ClusterConfig.CircuitBreakerLimits;
 import dev.bowline.proxy.config.ClusterConfig.Discovery;
+import dev.bowline.proxy.config.ClusterConfig.DnsLookupFamily;
+import dev.bowline.proxy.config.ClusterConfig.DnsSettings;
 import dev.bowline.spi.model.Endpoint;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -20,8 +22,11 @@ import java.util.Optional;
  * Every problem is reported at once, each starting with its field path under the {@code path}
  * given by the caller (such as {@code static_resources.clusters[0]}).
  *
- * <p>Supported: {@code type} STATIC (the default, endpoints from {@code load_assignment}) and EDS
- * (endpoints arrive later; {@code eds_cluster_config} is accepted); {@code lb_policy}
+ * <p>Supported: {@code type} STATIC (the default, endpoints from {@code load_assignment}), EDS
+ * (endpoints arrive later; {@code eds_cluster_config} is accepted), STRICT_DNS and LOGICAL_DNS
+ * (endpoint addresses may be host names, resolved by the cluster manager every
+ * {@code dns_refresh_rate}, default 5 s, keeping the families {@code dns_lookup_family} asks for;
+ * LOGICAL_DNS takes exactly one endpoint); {@code lb_policy}
  * ROUND_ROBIN, RANDOM and LEAST_REQUEST, mapped to the balancers {@code bowline.lb.round_robin},
  * {@code bowline.lb.random} and {@code bowline.lb.least_request} (whose configuration gets
  * {@code choiceCount} from {@code least_request_lb_config.choice_count}); circuit breakers of
@@ -73,6 +78,7 @@ public final class ClusterTranslator {
           EndpointTranslator.endpoints(
               cluster.getLoadAssignment(), Problems.join(path, "load_assignment"), problems);
     }
+    Optional<DnsSettings> dns = dns(cluster, discovery, path, problems);
     Duration connectTimeout =
         ProtoValues.positiveDuration(cluster.hasConnectTimeout(), cluster.getConnectTimeout(),
             DEFAULT_CONNECT_TIMEOUT, Problems.join(path, "connect_timeout"), problems);
@@ -96,7 +102,63 @@ public final class ClusterTranslator {
         tls,
         limits,
         http.idleTimeout(),
-        http.maxRequestsPerConnection());
+        http.maxRequestsPerConnection(),
+        dns);
+  }
+
+  /** A DNS cluster's names, lookup family and refresh rate; empty for other types. */
+  private static Optional<DnsSettings> dns(
+      Cluster cluster, Discovery discovery, String path, Problems problems) {
+    boolean isDns = discovery == Discovery.STRICT_DNS || discovery == Discovery.LOGICAL_DNS;
+    if (!isDns) {
+      if (discovery != null && cluster.hasDnsRefreshRate()) {
+        problems.add(
+            Problems.join(path, "dns_refresh_rate"), "only for type STRICT_DNS or LOGICAL_DNS");
+      }
+      return Optional.empty();
+    }
+    String assignmentPath = Problems.join(path, "load_assignment");
+    int before = problems.size();
+    List<Endpoint> targets =
+        cluster.hasLoadAssignment()
+            ? EndpointTranslator.endpoints(
+                cluster.getLoadAssignment(), true, assignmentPath, problems)
+            : List.of();
+    if (problems.size() > before) {
+      return Optional.empty(); // the endpoints' problems say enough
+    }
+    if (targets.isEmpty()) {
+      problems.add(assignmentPath, "a " + discovery + " cluster needs an endpoint to resolve");
+    } else if (discovery == Discovery.LOGICAL_DNS && targets.size() > 1) {
+      problems.add(assignmentPath, "a LOGICAL_DNS cluster takes exactly one endpoint");
+    }
+    Duration refreshRate =
+        ProtoValues.positiveDuration(cluster.hasDnsRefreshRate(), cluster.getDnsRefreshRate(),
+            DnsSettings.DEFAULT_REFRESH_RATE, Problems.join(path, "dns_refresh_rate"), problems);
+    DnsLookupFamily family;
+    switch (cluster.getDnsLookupFamily()) {
+      case AUTO:
+        family = DnsLookupFamily.AUTO;
+        break;
+      case V4_ONLY:
+        family = DnsLookupFamily.V4_ONLY;
+        break;
+      case V6_ONLY:
+        family = DnsLookupFamily.V6_ONLY;
+        break;
+      case V4_PREFERRED:
+        family = DnsLookupFamily.V4_PREFERRED;
+        break;
+      case ALL:
+        family = DnsLookupFamily.ALL;
+        break;
+      default:
+        problems.add(Problems.join(path, "dns_lookup_family"), cluster.getDnsLookupFamily()
+            + " is not supported (supported: AUTO, V4_ONLY, V6_ONLY, V4_PREFERRED, ALL)");
+        return Optional.empty();
+    }
+    return Optional.of(
+        new DnsSettings(targets, discovery == Discovery.STRICT_DNS, family, refreshRate));
   }
 
   private static Discovery discovery(Cluster cluster, String path, Problems problems) {
@@ -113,12 +175,18 @@ public final class ClusterTranslator {
       case EDS:
         discovery = Discovery.EDS;
         break;
+      case STRICT_DNS:
+        discovery = Discovery.STRICT_DNS;
+        break;
+      case LOGICAL_DNS:
+        discovery = Discovery.LOGICAL_DNS;
+        break;
       default:
         problems.add(typePath, cluster.getType() + " is not supported by Bowline yet (supported:"
-            + " STATIC with IP endpoints, EDS)");
+            + " STATIC with IP endpoints, EDS, STRICT_DNS, LOGICAL_DNS)");
         return null;
     }
-    if (discovery == Discovery.STATIC && cluster.hasEdsClusterConfig()) {
+    if (discovery != null && discovery != Discovery.EDS && cluster.hasEdsClusterConfig()) {
       problems.add(Problems.join(path, "eds_cluster_config"), "only for type EDS");
     }
     if (discovery == Discovery.EDS && cluster.hasLoadAssignment()) {

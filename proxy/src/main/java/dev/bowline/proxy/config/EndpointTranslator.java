@@ -19,7 +19,8 @@ import java.util.Map;
  * map to the same states, {@code TIMEOUT} to {@code UNHEALTHY}; {@code DEGRADED} is not supported
  * yet. A locality's {@code load_balancing_weight} is checked (at least 1) but, as in Envoy without
  * locality-weighted balancing, does not change endpoint weights. Addresses must be IP literals, as
- * Envoy requires; labels are empty. Pure and stateless: safe to call from any thread.
+ * Envoy requires, except in DNS clusters, where they may be host names; labels are empty. Pure
+ * and stateless: safe to call from any thread.
  */
 public final class EndpointTranslator {
 
@@ -44,6 +45,17 @@ public final class EndpointTranslator {
 
   /** The endpoints, without the supported-subset check (done by the caller). */
   static List<Endpoint> endpoints(ClusterLoadAssignment assignment, String path, Problems problems) {
+    return endpoints(assignment, false, path, problems);
+  }
+
+  /**
+   * The endpoints, without the supported-subset check (done by the caller).
+   *
+   * @param names whether an address may be a host name (STRICT_DNS and LOGICAL_DNS clusters),
+   *     kept as written for the cluster manager to resolve
+   */
+  static List<Endpoint> endpoints(
+      ClusterLoadAssignment assignment, boolean names, String path, Problems problems) {
     if (assignment.getClusterName().isEmpty()) {
       problems.add(Problems.join(path, "cluster_name"), "required");
     }
@@ -62,7 +74,8 @@ public final class EndpointTranslator {
       String hostsPath = Problems.join(groupPath, "lb_endpoints");
       for (int j = 0; j < group.getLbEndpointsCount(); j++) {
         Endpoint endpoint =
-            endpoint(group.getLbEndpoints(j), locality, Problems.index(hostsPath, j), problems);
+            endpoint(group.getLbEndpoints(j), locality, names, Problems.index(hostsPath, j),
+                problems);
         if (endpoint != null) {
           endpoints.add(endpoint);
         }
@@ -72,7 +85,7 @@ public final class EndpointTranslator {
   }
 
   private static Endpoint endpoint(
-      LbEndpoint host, Locality locality, String path, Problems problems) {
+      LbEndpoint host, Locality locality, boolean names, String path, Problems problems) {
     int before = problems.size();
     String addressPath = Problems.join(Problems.join(path, "endpoint"), "address");
     if (!host.getEndpoint().hasAddress()) {
@@ -81,7 +94,10 @@ public final class EndpointTranslator {
       }
       return null;
     }
-    var address = SocketAddresses.read(host.getEndpoint().getAddress(), 1, addressPath, problems);
+    var address =
+        names
+            ? SocketAddresses.readName(host.getEndpoint().getAddress(), addressPath, problems)
+            : SocketAddresses.read(host.getEndpoint().getAddress(), 1, addressPath, problems);
     int weight =
         ProtoValues.uint32(host.hasLoadBalancingWeight(), host.getLoadBalancingWeight(), 1, 1,
             Integer.MAX_VALUE, Problems.join(path, "load_balancing_weight"), problems);

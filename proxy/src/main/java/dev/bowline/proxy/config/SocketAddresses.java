@@ -8,7 +8,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Reads Envoy {@code Address} messages. Addresses must be IP literals, as Envoy requires for
- * listeners and for STATIC and EDS endpoints: nothing here ever consults DNS. Stateless.
+ * listeners and for STATIC and EDS endpoints (DNS clusters' names are read unresolved): nothing
+ * here ever consults DNS. Stateless.
  */
 final class SocketAddresses {
 
@@ -43,6 +44,36 @@ final class SocketAddresses {
     return new InetSocketAddress(ip, port);
   }
 
+  /**
+   * The host name or IP literal and port of {@code address.socket_address}, unresolved (a DNS
+   * cluster's endpoint), or null after reporting a problem.
+   */
+  static InetSocketAddress readName(Address address, String path, Problems problems) {
+    String socketPath = Problems.join(path, "socket_address");
+    if (!address.hasSocketAddress()) {
+      if (address.getAddressCase() == Address.AddressCase.ADDRESS_NOT_SET) {
+        problems.add(socketPath, "required");
+      }
+      return null;
+    }
+    SocketAddress socket = address.getSocketAddress();
+    if (socket.getPortSpecifierCase() == SocketAddress.PortSpecifierCase.NAMED_PORT) {
+      return null; // reported as unsupported
+    }
+    String host = socket.getAddress();
+    if (host.isEmpty()) {
+      problems.add(Problems.join(socketPath, "address"), "required");
+    }
+    int port =
+        ProtoValues.uint32(
+            socket.getPortValue(), 1, 65_535, Problems.join(socketPath, "port_value"), problems,
+            -1);
+    if (host.isEmpty() || port < 0) {
+      return null;
+    }
+    return InetSocketAddress.createUnresolved(host, port);
+  }
+
   /** The IP literal {@code text} (never resolved by DNS), or null after reporting a problem. */
   static InetAddress ip(String text, String path, Problems problems) {
     if (text.isEmpty()) {
@@ -53,8 +84,8 @@ final class SocketAddresses {
     if (ip == null) {
       problems.add(
           path,
-          "'" + text + "' is not an IP address (names would need DNS: LOGICAL_DNS and STRICT_DNS"
-              + " clusters are not supported by Bowline yet)");
+          "'" + text + "' is not an IP address (host names are only for endpoints of"
+              + " STRICT_DNS and LOGICAL_DNS clusters)");
     }
     return ip;
   }

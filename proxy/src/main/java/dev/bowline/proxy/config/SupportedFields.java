@@ -189,6 +189,7 @@ final class SupportedFields {
           .leaf("name", "type")
           .subtree("eds_cluster_config") // where EDS comes from: the xDS client's business
           .leaf("connect_timeout", "lb_policy", "least_request_lb_config.choice_count")
+          .leaf("dns_lookup_family", "dns_refresh_rate") // STRICT_DNS and LOGICAL_DNS
           .nested("load_assignment", CLUSTER_LOAD_ASSIGNMENT)
           .leaf(
               "circuit_breakers.thresholds[].priority",

@@ -15,6 +15,15 @@ final class HopByHopHeaders {
 
   private HopByHopHeaders() {}
 
+  /**
+   * Whether the request asks for a WebSocket upgrade: {@code Upgrade: websocket} and a {@code
+   * Connection} header naming {@code upgrade} (tokens compared case-insensitively).
+   */
+  static boolean isWebSocketUpgrade(HttpHeaders headers) {
+    return headers.containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
   static void strip(HttpHeaders headers) {
     List<String> connection = headers.getAll(HttpHeaderNames.CONNECTION);
     for (String value : connection) {

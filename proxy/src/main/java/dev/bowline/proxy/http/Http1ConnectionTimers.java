@@ -95,10 +95,21 @@ final class Http1ConnectionTimers extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    cancelTimers();
+    ctx.fireChannelInactive();
+  }
+
+  /** Removed when the connection becomes a WebSocket tunnel: no timer may fire afterwards. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelTimers();
+  }
+
+  private void cancelTimers() {
     cancelIdle();
     if (headersTimer != null) {
       headersTimer.cancel(false);
+      headersTimer = null;
     }
-    ctx.fireChannelInactive();
   }
 }

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.http;
 
+import dev.bowline.proxy.http.hardening.Http1Hardening;
 import dev.bowline.proxy.http2.StreamReading;
 import dev.bowline.proxy.upstream.Cluster;
 import dev.bowline.proxy.upstream.ClusterHost;
@@ -8,7 +9,9 @@ import dev.bowline.proxy.upstream.UpstreamConnection;
 import dev.bowline.proxy.upstream.UpstreamListener;
 import dev.bowline.spi.lb.PickContext;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -67,6 +70,9 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
   private boolean done;
   private long upstreamSentNanos;
   private ScheduledFuture<?> timeout;
+  /** The request asks for a WebSocket upgrade (HTTP/1.1 downstream only). */
+  private boolean upgradeRequested;
+  private String upgradeProtocol;
 
   private int responseCode;
   private String responseFlags = ResponseFlags.NONE;
@@ -145,6 +151,12 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
       respondLocally(503, "", null, ResponseFlags.NO_CLUSTER, forward.responseEdits());
       return;
     }
+    if (upgradeRequested
+        && cluster.config().protocol() == dev.bowline.proxy.config.ClusterConfig.UpstreamProtocol.HTTP2) {
+      // WebSocket over HTTP/2 (extended CONNECT) is not spoken upstream.
+      respondLocally(503, "websocket upgrade requires an HTTP/1.1 upstream cluster", null, ResponseFlags.NONE, forward.responseEdits());
+      return;
+    }
     if (!cluster.tryStartRequest()) {
       respondLocally(503, "upstream connect error or disconnect/reset before headers. reset reason: overflow", null, ResponseFlags.UPSTREAM_OVERFLOW, forward.responseEdits());
       return;
@@ -183,7 +195,17 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
 
   private void prepareRequestHeaders() {
     HttpHeaders h = request.headers();
+    upgradeRequested =
+        !connection.isStream()
+            && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+            && HopByHopHeaders.isWebSocketUpgrade(h);
+    upgradeProtocol = upgradeRequested ? h.get(HttpHeaderNames.UPGRADE) : null;
     HopByHopHeaders.strip(h);
+    if (upgradeRequested) {
+      // The only hop-by-hop headers that go on: the upstream must see the upgrade offer.
+      h.set(HttpHeaderNames.UPGRADE, upgradeProtocol);
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    }
     if (manager.config().useRemoteAddress()) {
       // Edge: the client is who connected; its own x-envoy-* headers are not to be trusted.
       h.remove("x-envoy-expected-rq-timeout-ms");
@@ -284,6 +306,10 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     }
     responseStarted = true;
     responseCode = response.status().code();
+    if (upgradeRequested && responseCode == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+      switchProtocols(response);
+      return;
+    }
     HttpHeaders h = response.headers();
     // Only a length is end-to-end; chunking (or HTTP/2 framing) is re-decided for the downstream.
     boolean lengthKnown = HttpUtil.isContentLengthSet(response);
@@ -313,6 +339,88 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     cluster.countResponse(responseCode);
     manager.stats().countResponse(responseCode);
     ctx.write(response);
+  }
+
+  /**
+   * The upstream accepted the upgrade: the 101 goes downstream, then both connections become a raw
+   * byte tunnel ({@link WebSocketTunnel}). Downstream, the slow-client timers, the HTTP codec, the
+   * guard and this connection's handler leave the pipeline (the codec hands on any bytes it had
+   * buffered); upstream, the connection stops speaking HTTP and is never pooled again. The route
+   * timeout stops here; the request counts as finished (and is logged) when the tunnel closes.
+   */
+  private void switchProtocols(HttpResponse response) {
+    if (timeout != null) {
+      timeout.cancel(false);
+      timeout = null;
+    }
+    HttpHeaders h = response.headers();
+    String protocol = h.get(HttpHeaderNames.UPGRADE, upgradeProtocol);
+    HopByHopHeaders.strip(h);
+    h.set(HttpHeaderNames.UPGRADE, protocol);
+    h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    h.set("x-envoy-upstream-service-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamSentNanos)));
+    forward.responseEdits().apply(h);
+    if (filterRun != null) {
+      filterRun.onResponse(response);
+    }
+    responseHeaders = h;
+    cluster.countResponse(responseCode);
+    manager.stats().countResponse(responseCode);
+    FullHttpResponse switching =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER);
+    switching.headers().set(h);
+    // Encoded synchronously: the bytes are in the outbound buffer before the codec goes.
+    ctx.writeAndFlush(switching).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+
+    Channel down = ctx.channel();
+    Channel up = upstream.channel();
+    WebSocketTunnel tunnel =
+        new WebSocketTunnel(down, up, new WebSocketTunnel.Listener() {
+          @Override
+          public void downstreamBytes(int n) {
+            bytesReceived += n;
+          }
+
+          @Override
+          public void upstreamBytes(int n) {
+            bytesSent += n;
+          }
+
+          @Override
+          public void tunnelClosed() {
+            finishTunnel();
+          }
+        });
+    ChannelPipeline p = down.pipeline();
+    p.addLast("bowline-tunnel", tunnel.downstreamSide());
+    upstream.startTunnel(tunnel.upstreamSide());
+    if (p.get(Http1ConnectionTimers.NAME) != null) {
+      p.remove(Http1ConnectionTimers.NAME);
+    }
+    if (p.get(Http1Hardening.GUARD_NAME) != null) {
+      p.remove(Http1Hardening.GUARD_NAME);
+    }
+    p.remove(connection);
+    if (p.get(Http1Hardening.CODEC_NAME) != null) {
+      // Last: bytes the decoder still holds are handed on, to the tunnel.
+      p.remove(Http1Hardening.CODEC_NAME);
+    }
+    tunnel.start();
+  }
+
+  private void finishTunnel() {
+    if (done) {
+      return;
+    }
+    done = true;
+    endNanos = System.nanoTime();
+    if (host != null) {
+      host.requestFinished(false);
+    }
+    if (admitted) {
+      cluster.finishRequest();
+    }
+    manager.accessLog().log(this);
   }
 
   @Override

@@ -81,6 +81,14 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
     }
   }
 
+  /** Removed when the connection becomes a WebSocket tunnel: nothing held may leak. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    closing = true;
+    current = null;
+    releaseWaiting();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (closing) {

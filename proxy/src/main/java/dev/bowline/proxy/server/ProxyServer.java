@@ -257,6 +257,7 @@ public final class ProxyServer implements AutoCloseable {
       l.connections().close();
     });
     listeners.clear();
+    clusters.close();
     acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     accessLogs.close();

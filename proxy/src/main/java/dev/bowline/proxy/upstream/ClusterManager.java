@@ -12,11 +12,16 @@ import dev.bowline.spi.plugin.ConfigOrError;
 import dev.bowline.spi.plugin.FactoryRegistry;
 import dev.bowline.spi.plugin.NamedFactory;
 import dev.bowline.spi.plugin.PluginContext;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -25,15 +30,32 @@ import java.util.function.Function;
  * bad cluster leaves the running set untouched. Unchanged clusters are kept as they are, with
  * their pools, counters and picker.
  *
+ * <p>STRICT_DNS and LOGICAL_DNS clusters get their hosts from {@link DnsRefresh}, which resolves
+ * their names on this manager's own daemon threads (never an event loop) when the cluster is
+ * applied and every {@code dns_refresh_rate} after. Like Envoy's cluster warming, {@link
+ * #apply(List)} waits (at most {@link #INITIAL_RESOLUTION_WAIT}) for the first resolution of new
+ * DNS clusters, so listeners bound afterwards find their hosts; a cluster whose names do not
+ * resolve has no hosts (503, flag UH) until they do.
+ *
  * <p><b>Threading.</b> {@link #get(String)} is a lock-free read of the current snapshot, safe on
- * any event loop. {@link #apply(List)} is for one control thread at a time.
+ * any event loop. {@link #apply(List)} and {@link #close()} are for one control thread at a time
+ * (never an event loop: {@code apply} may wait for DNS).
  */
-public final class ClusterManager {
+public final class ClusterManager implements AutoCloseable {
+
+  /** The longest {@link #apply(List)} waits for new DNS clusters' first resolution. */
+  public static final java.time.Duration INITIAL_RESOLUTION_WAIT = java.time.Duration.ofSeconds(5);
+
+  private static final AtomicInteger RESOLVER_IDS = new AtomicInteger();
 
   private final FactoryRegistry<LoadBalancerFactory<?>> balancers;
   private final Function<NamedFactory<?>, PluginContext> contexts;
   private final MetricRegistry metrics;
   private volatile Map<String, Cluster> clusters = Map.of();
+  private final Map<Cluster, DnsRefresh> refreshes = new ConcurrentHashMap<>();
+  private final DnsRefresh.Resolver resolver;
+  private ScheduledExecutorService resolverThreads; // created on the first DNS cluster
+  private boolean closed;
 
   /**
    * @param balancers the load balancers by canonical name (built-ins plus plugins)
@@ -45,9 +67,19 @@ public final class ClusterManager {
       FactoryRegistry<LoadBalancerFactory<?>> balancers,
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics) {
+    this(balancers, contexts, metrics, InetAddress::getAllByName);
+  }
+
+  /** As above, with the resolver DNS clusters use (tests). */
+  ClusterManager(
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics,
+      DnsRefresh.Resolver resolver) {
     this.balancers = balancers;
     this.contexts = contexts;
     this.metrics = metrics;
+    this.resolver = resolver;
   }
 
   /** The cluster with this name, if it exists now. */
@@ -67,6 +99,9 @@ public final class ClusterManager {
    *     nothing changes then
    */
   public synchronized void apply(List<ClusterConfig> configs) throws ConfigException {
+    if (closed) {
+      throw new IllegalStateException("cluster manager is closed");
+    }
     Map<String, Cluster> current = clusters;
     Map<String, Cluster> next = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
@@ -93,11 +128,68 @@ public final class ClusterManager {
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
+    List<DnsRefresh> started = new ArrayList<>();
+    for (Cluster cluster : next.values()) {
+      if (cluster.config().dns().isPresent() && !refreshes.containsKey(cluster)) {
+        DnsRefresh refresh =
+            new DnsRefresh(cluster, cluster.config().dns().get(), resolver, metrics);
+        refreshes.put(cluster, refresh);
+        refresh.start(resolverThreads());
+        started.add(refresh);
+      }
+    }
     clusters = Map.copyOf(next);
     for (Map.Entry<String, Cluster> old : current.entrySet()) {
       if (next.get(old.getKey()) != old.getValue()) {
+        DnsRefresh refresh = refreshes.remove(old.getValue());
+        if (refresh != null) {
+          refresh.stop();
+        }
         old.getValue().closeIdleConnections();
       }
+    }
+    awaitFirstResolutions(started);
+  }
+
+  private static void awaitFirstResolutions(List<DnsRefresh> started) {
+    long deadline = System.nanoTime() + INITIAL_RESOLUTION_WAIT.toNanos();
+    try {
+      for (DnsRefresh refresh : started) {
+        if (!refresh.awaitFirstRound(Math.max(0, deadline - System.nanoTime()))) {
+          return; // the cluster keeps resolving in the background
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private ScheduledExecutorService resolverThreads() {
+    if (resolverThreads == null) {
+      ScheduledThreadPoolExecutor executor =
+          new ScheduledThreadPoolExecutor(
+              2,
+              task -> {
+                Thread t = new Thread(task, "bowline-dns-" + RESOLVER_IDS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      executor.setRemoveOnCancelPolicy(true);
+      executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      resolverThreads = executor;
+    }
+    return resolverThreads;
+  }
+
+  /** Stops resolving DNS clusters' names; the clusters keep their last hosts. Idempotent. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    refreshes.values().forEach(DnsRefresh::stop);
+    refreshes.clear();
+    if (resolverThreads != null) {
+      resolverThreads.shutdownNow(); // a blocked JDK lookup is not interruptible: daemon threads
+      resolverThreads = null;
     }
   }
 

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 public final class Http1ConnectionPool implements ConnectionPool {
 
   private static final String TLS_HANDLER = "bowline-upstream-tls";
+  /** The HTTP/1.1 client codec's name (a WebSocket tunnel switches it to passing bytes). */
+  static final String CODEC_HANDLER = "codec";
   private static final int MAX_INITIAL_LINE = 8192;
   private static final int MAX_HEADER_SIZE = 96 * 1024;
   private static final int MAX_CHUNK_SIZE = 64 * 1024;
@@ -98,7 +100,7 @@ public final class Http1ConnectionPool implements ConnectionPool {
                             ch.pipeline()
                                 .addLast(TLS_HANDLER, tls.newHandler(ch.alloc(), host.endpoint().address(), host.endpoint().port())));
                 ch.pipeline()
-                    .addLast("codec", new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                    .addLast(CODEC_HANDLER, new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                     .addLast("upstream", connection);
               }
             });

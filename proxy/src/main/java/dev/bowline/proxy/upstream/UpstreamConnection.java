@@ -2,8 +2,11 @@ package dev.bowline.proxy.upstream;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -40,6 +43,7 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
   private boolean requestComplete;
   private boolean responseComplete;
   private int requests;
+  private boolean tunnel;
 
   UpstreamConnection(Owner pool, ClusterHost host) {
     this.pool = pool;
@@ -95,6 +99,24 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Turns this HTTP/1.1 connection into a raw byte tunnel after a {@code 101 Switching Protocols}
+   * (WebSocket): the request's listener is let go, the connection is never handed back to its pool,
+   * the HTTP encoder passes bytes through (the decoder already does after a 101 to a non-HTTP
+   * protocol), and every later byte, read-complete, writability change and the close go on to
+   * {@code relay}, added after this handler. Call from {@link UpstreamListener#onResponseHead}.
+   */
+  public void startTunnel(ChannelHandler relay) {
+    tunnel = true;
+    listener = null;
+    keepAlive = false;
+    ChannelHandler codec = channel.pipeline().get(Http1ConnectionPool.CODEC_HANDLER);
+    if (codec instanceof HttpClientCodec client) {
+      client.prepareUpgradeFrom(null);
+    }
+    channel.pipeline().addLast("bowline-tunnel", relay);
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();
@@ -102,6 +124,19 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (tunnel) {
+      if (msg instanceof HttpContent content && content.content().isReadable()) {
+        // A 101 the decoder took to have a body (no Sec-WebSocket-Accept): its bytes are the tunnel's.
+        ctx.fireChannelRead(content.content().retain());
+        content.release();
+      } else if (msg instanceof HttpObject) {
+        // The end of the 101 response: the relay wants bytes only.
+        ReferenceCountUtil.release(msg);
+      } else {
+        ctx.fireChannelRead(msg);
+      }
+      return;
+    }
     UpstreamListener l = listener;
     if (l == null) {
       // Nothing asked for this (an unsolicited response): the connection is unusable.
@@ -115,8 +150,13 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
         ReferenceCountUtil.release(msg);
         return;
       }
-      keepAlive = HttpUtil.isKeepAlive(response);
+      // A connection that switched protocols never carries another HTTP request.
+      keepAlive = HttpUtil.isKeepAlive(response) && code != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
       l.onResponseHead(response);
+      if (tunnel) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
       if (msg instanceof HttpContent) {
         deliverContent((HttpContent) msg);
       }
@@ -181,6 +221,9 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
       l.onUpstreamReset("connection termination");
     }
     pool.closed(this);
+    if (tunnel) {
+      ctx.fireChannelInactive();
+    }
   }
 
   @Override

@@ -88,19 +88,47 @@ class BootstrapLoaderTest {
   }
 
   @Test
-  void rejectsTheOriginalQuickStartExampleForItsLogicalDnsCluster() {
-    Path file = sample("envoy-demo.yaml");
+  void loadsTheOriginalQuickStartExampleUnchanged() throws Exception {
+    ProxyConfig config = loader.load(sample("envoy-demo.yaml"));
 
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.load(file));
+    assertThat(config.listeners()).singleElement().satisfies(listener -> {
+      assertThat(listener.name()).isEqualTo("listener_0");
+      assertThat(listener.address()).isEqualTo(new InetSocketAddress("0.0.0.0", 10000));
+    });
+    assertThat(config.clusters()).singleElement().satisfies(cluster -> {
+      assertThat(cluster.name()).isEqualTo("service_envoyproxy_io");
+      assertThat(cluster.discovery()).isEqualTo(ClusterConfig.Discovery.LOGICAL_DNS);
+      assertThat(cluster.endpoints()).isEmpty(); // filled in by resolving
+      assertThat(cluster.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(cluster.dns()).hasValueSatisfying(dns -> {
+        assertThat(dns.strict()).isFalse();
+        assertThat(dns.lookupFamily()).isEqualTo(ClusterConfig.DnsLookupFamily.V4_ONLY);
+        assertThat(dns.refreshRate()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(dns.targets()).extracting(Endpoint::address, Endpoint::port)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("www.envoyproxy.io", 443));
+      });
+      assertThat(cluster.tls()).hasValueSatisfying(
+          tls -> assertThat(tls.sni()).contains("www.envoyproxy.io"));
+    });
+  }
 
-    assertThat(e.source()).contains(file.toString());
-    assertThat(e.getMessage()).startsWith(file.toString() + ": ");
+  @Test
+  void rejectsClusterTypesStillUnsupported() {
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () -> loader.parse("inline.yaml", """
+                static_resources:
+                  clusters:
+                  - name: passthrough
+                    type: ORIGINAL_DST
+                    lb_policy: CLUSTER_PROVIDED
+                """));
+
     assertThat(e.problems())
         .contains(
-            "static_resources.clusters[0].type: LOGICAL_DNS is not supported by Bowline yet"
-                + " (supported: STATIC with IP endpoints, EDS)",
-            "static_resources.clusters[0].dns_lookup_family: not supported by Bowline yet")
-        .hasSize(2);
+            "static_resources.clusters[0].type: ORIGINAL_DST is not supported by Bowline yet"
+                + " (supported: STATIC with IP endpoints, EDS, STRICT_DNS, LOGICAL_DNS)");
   }
 
   @Test

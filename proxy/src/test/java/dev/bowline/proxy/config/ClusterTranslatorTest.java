@@ -90,7 +90,7 @@ class ClusterTranslatorTest {
   void reportsUnsupportedValuesOfSupportedFields() {
     Cluster cluster = TestProtos.yaml("""
         name: c
-        type: STRICT_DNS
+        type: ORIGINAL_DST
         lb_policy: RING_HASH
         circuit_breakers:
           thresholds:
@@ -103,8 +103,8 @@ class ClusterTranslatorTest {
         () -> ClusterTranslator.translate(cluster, "clusters[0]"));
 
     assertThat(e.problems()).containsExactly(
-        "clusters[0].type: STRICT_DNS is not supported by Bowline yet (supported: STATIC with IP"
-            + " endpoints, EDS)",
+        "clusters[0].type: ORIGINAL_DST is not supported by Bowline yet (supported: STATIC with IP"
+            + " endpoints, EDS, STRICT_DNS, LOGICAL_DNS)",
         "clusters[0].lb_policy: RING_HASH is not supported by Bowline yet (supported:"
             + " ROUND_ROBIN, RANDOM, LEAST_REQUEST)",
         "clusters[0].circuit_breakers.thresholds[1].priority: DEFAULT is given twice",
@@ -145,8 +145,8 @@ class ClusterTranslatorTest {
         "eds_cluster_config: only for type EDS",
         "load_assignment.cluster_name: required",
         hosts + "[0].endpoint.address.socket_address.address: 'backend.internal' is not an IP"
-            + " address (names would need DNS: LOGICAL_DNS and STRICT_DNS clusters are not"
-            + " supported by Bowline yet)",
+            + " address (host names are only for endpoints of STRICT_DNS and LOGICAL_DNS"
+            + " clusters)",
         hosts + "[1].endpoint.address.socket_address.port_value: must be from 1 to 65535, not 0",
         hosts + "[1].load_balancing_weight: must be from 1 to 2147483647, not 0",
         hosts + "[2].health_status: DEGRADED is not supported by Bowline yet (supported: UNKNOWN,"

@@ -125,8 +125,8 @@ class ListenerTranslatorTest {
         () -> ListenerTranslator.translate(listener, "l"));
 
     assertThat(e.problems()).containsExactly(
-        "l.address.socket_address.address: 'localhost' is not an IP address (names would need"
-            + " DNS: LOGICAL_DNS and STRICT_DNS clusters are not supported by Bowline yet)",
+        "l.address.socket_address.address: 'localhost' is not an IP address (host names are"
+            + " only for endpoints of STRICT_DNS and LOGICAL_DNS clusters)",
         "l.filter_chains: a listener needs at least one filter chain");
   }
 

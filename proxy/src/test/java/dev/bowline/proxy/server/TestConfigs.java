@@ -92,6 +92,33 @@ final class TestConfigs {
         0);
   }
 
+  /** A STRICT_DNS or LOGICAL_DNS cluster resolving {@code host} (refreshed every second). */
+  static ClusterConfig dnsCluster(
+      String name,
+      ClusterConfig.Discovery type,
+      ClusterConfig.DnsLookupFamily family,
+      String host,
+      int port) {
+    return new ClusterConfig(
+        name,
+        type,
+        List.of(),
+        "bowline.lb.round_robin",
+        Map.of(),
+        Duration.ofSeconds(2),
+        ClusterConfig.UpstreamProtocol.HTTP1,
+        Optional.empty(),
+        ClusterConfig.CircuitBreakerLimits.DEFAULTS,
+        Duration.ofHours(1),
+        0,
+        Optional.of(
+            new ClusterConfig.DnsSettings(
+                List.of(Endpoint.of(host, port)),
+                type == ClusterConfig.Discovery.STRICT_DNS,
+                family,
+                Duration.ofSeconds(1))));
+  }
+
   static ProxyConfig proxy(ListenerConfig listener, ClusterConfig... clusters) {
     return new ProxyConfig(Optional.empty(), List.of(listener), List.of(clusters));
   }
