@@ -1,7 +1,6 @@
 package dev.bowline.proxy.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Test;
@@ -151,9 +150,9 @@ class MatchingAllocationTest {
 
   private static com.sun.management.ThreadMXBean threadMxBean() {
     java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-    assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no allocation counter");
+    assertThat(bean).as("this JVM must count allocations per thread").isInstanceOf(com.sun.management.ThreadMXBean.class);
     com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-    assumeTrue(threads.isThreadAllocatedMemorySupported(), "no allocation counter");
+    assertThat(threads.isThreadAllocatedMemorySupported()).as("per-thread allocation counting").isTrue();
     threads.setThreadAllocatedMemoryEnabled(true);
     return threads;
   }
