@@ -60,7 +60,6 @@ def usable_java_opts(opts):
 
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 started = []  # every subprocess.Popen started here, stopped in reverse order at the end
 

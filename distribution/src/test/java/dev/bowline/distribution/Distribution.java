@@ -56,6 +56,29 @@ final class Distribution {
     return run(home, command);
   }
 
+  /**
+   * Starts {@code bin/<launcher> args...} in the background, its output (both streams) going to
+   * {@code <home>/<logName>.log}.
+   */
+  Process start(String logName, String launcher, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(home.resolve("bin").resolve(launcher).toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(home.toFile());
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    // Several JVMs share the build machine's two cores: keep each one small and quick to warm.
+    pb.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    pb.redirectErrorStream(true).redirectOutput(
+        ProcessBuilder.Redirect.appendTo(home.resolve(logName + ".log").toFile()));
+    return pb.start();
+  }
+
+  /** The output so far of a process started with {@link #start}. */
+  String log(String logName) throws IOException {
+    Path file = home.resolve(logName + ".log");
+    return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+  }
+
   private static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));

@@ -101,11 +101,15 @@ class DistributionIT {
     assertThat(wrong.stderr()).contains("--no-such-option");
 
     Distribution.Result proxy = d.launch("bowline", "proxy");
-    assertThat(proxy.exitCode()).as("--bootstrap is required").isEqualTo(2);
-    assertThat(proxy.stderr()).contains("--bootstrap");
+    assertThat(proxy.exitCode()).as("--bootstrap or --control-plane is required").isEqualTo(2);
+    assertThat(proxy.stderr()).contains("--bootstrap", "--control-plane");
 
-    Distribution.Result controlPlane = d.launch("bowline", "control-plane");
-    assertThat(controlPlane.exitCode()).isEqualTo(4);
-    assertThat(controlPlane.stderr()).contains("not available in this build yet");
+    Distribution.Result controlPlane = d.launch("bowline", "control-plane", "--xds-address", "nowhere");
+    assertThat(controlPlane.exitCode()).isEqualTo(2);
+    assertThat(controlPlane.stderr()).contains("--xds-address 'nowhere'");
+
+    Distribution.Result ctlNoServer = d.launch("bowlinectl", "get", "vs", "--server", "http://127.0.0.1:1");
+    assertThat(ctlNoServer.exitCode()).isEqualTo(1);
+    assertThat(ctlNoServer.stderr()).contains("cannot reach the control plane at http://127.0.0.1:1");
   }
 }

@@ -11,7 +11,16 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = BowlineVersionProvider.class,
     description = "Operate a Bowline mesh.",
-    subcommands = {PluginsCommand.class, VersionCommand.class})
+    subcommands = {
+      ApplyCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
+      ProxyStatusCommand.class,
+      ProxyConfigCommand.class,
+      AnalyzeCommand.class,
+      PluginsCommand.class,
+      VersionCommand.class
+    })
 public final class BowlineCtlMain implements Runnable {
 
   @Spec CommandSpec spec;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = BowlineVersionProvider.class,
     description = "Run Bowline: the control plane or a proxy.",
-    subcommands = {ControlPlaneCommand.class, ProxyCommand.class, VersionCommand.class})
+    subcommands = {ControlPlaneCommand.class, ProxyCommand.class, DemoCommand.class, VersionCommand.class})
 public final class BowlineMain implements Runnable {
 
   @Spec CommandSpec spec;

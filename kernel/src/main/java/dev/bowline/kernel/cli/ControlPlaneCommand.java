@@ -1,16 +1,109 @@
 package dev.bowline.kernel.cli;
 
+import dev.bowline.kernel.config.HostConfigException;
+import dev.bowline.kernel.controlplane.ControlPlane;
+import dev.bowline.kernel.controlplane.ControlPlaneOptions;
+import dev.bowline.kernel.pilot.config.MeshSettings;
+import dev.bowline.kernel.plugin.PluginHost;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code bowline control-plane}: Pilot, Mixer and Citadel in one process. */
+/**
+ * {@code bowline control-plane}: Pilot (config store, registry, xDS) with its HTTP API, until
+ * SIGTERM. Everything applied through the API is kept in the data directory and survives a
+ * restart; the config directory is watched for Istio YAML files.
+ */
 @Command(
     name = "control-plane",
     mixinStandardHelpOptions = true,
-    description = "Run the control plane: Pilot (xDS), Mixer and Citadel, with the loaded plugins.")
-final class ControlPlaneCommand extends NotYetAvailableCommand {
+    description = {
+      "Run the control plane: Pilot serving xDS v3 (ADS) on gRPC, and the HTTP API bowlinectl uses.",
+      "Exit code 1 when a port cannot be bound or a directory cannot be used."
+    })
+final class ControlPlaneCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin HostOptions host;
+
+  @Option(names = "--config-dir", paramLabel = "DIR",
+      description = "A directory of Istio YAML files to load and watch.")
+  Path configDir;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Where resources applied through the API are stored (default: <bowline home>/data).")
+  Path dataDir;
+
+  @Option(names = "--xds-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:15010",
+      description = "gRPC address serving ADS (default: ${DEFAULT-VALUE}).")
+  String xdsAddress;
+
+  @Option(names = "--api-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:15014",
+      description = "HTTP API address for bowlinectl, health and metrics (default: ${DEFAULT-VALUE}).")
+  String apiAddress;
+
+  @Option(names = "--registration-grace-period", paramLabel = "DURATION", defaultValue = "PT10S",
+      description = "How long a disconnected sidecar stays registered, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration gracePeriod;
+
+  @Option(names = "--trust-domain", paramLabel = "DOMAIN", defaultValue = "cluster.local",
+      description = "The SPIFFE trust domain (default: ${DEFAULT-VALUE}).")
+  String trustDomain;
 
   @Override
-  String displayName() {
-    return "bowline control-plane";
+  public Integer call() throws Exception {
+    ControlPlaneOptions options;
+    try {
+      if (configDir != null && !Files.isDirectory(configDir)) {
+        throw new IllegalArgumentException("--config-dir " + configDir + ": not a directory");
+      }
+      options = new ControlPlaneOptions(
+          Optional.ofNullable(configDir),
+          Optional.of(dataDir != null ? dataDir : BowlineHome.dir().resolve("data")),
+          HostPorts.parse("--xds-address", xdsAddress),
+          HostPorts.parse("--api-address", apiAddress),
+          new MeshSettings(MeshSettings.DEFAULTS.rootNamespace(), MeshSettings.DEFAULTS.domainSuffix(), trustDomain),
+          gracePeriod);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("bowline control-plane: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    PluginHost plugins;
+    try {
+      plugins = PluginHost.start(host.pluginHostConfig(), new dev.bowline.proxy.stats.MetricRegistry());
+    } catch (HostConfigException e) {
+      spec.commandLine().getErr().println("bowline control-plane: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    ControlPlane controlPlane;
+    try {
+      controlPlane = ControlPlane.start(options, plugins);
+    } catch (IOException | RuntimeException e) {
+      spec.commandLine().getErr().println("bowline control-plane: cannot start: " + e.getMessage());
+      plugins.close();
+      return ExitCodes.FAILED;
+    }
+    spec.commandLine().getOut().println("bowline control-plane: xDS on " + controlPlane.xdsAddress().getPort()
+        + ", API on http://" + HostPorts.format(controlPlane.apiAddress()));
+    spec.commandLine().getOut().flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      controlPlane.close();
+      plugins.close();
+      stopped.countDown();
+    }, "bowline-shutdown"));
+    stopped.await();
+    return ExitCodes.OK;
   }
 }

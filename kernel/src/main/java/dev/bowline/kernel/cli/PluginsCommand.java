@@ -102,35 +102,16 @@ final class PluginsCommand implements Callable<Integer> {
       out.println("No plugins in " + config.pluginsDir());
       return;
     }
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"ID", "VERSION", "STATE", "EXTENSIONS", "REASON"});
+    TextTable table = new TextTable("ID", "VERSION", "STATE", "EXTENSIONS", "REASON");
     for (PluginStatus s : statuses) {
-      rows.add(
-          new String[] {
-            s.id(),
-            s.version().isEmpty() ? "-" : s.version(),
-            s.state().name(),
-            s.extensions().isEmpty()
-                ? "-"
-                : s.extensions().stream()
-                    .map(PluginsCommand::describe)
-                    .collect(Collectors.joining(", ")),
-            s.reason().isEmpty() ? "-" : s.reason()
-          });
+      table.row(
+          s.id(),
+          s.version(),
+          s.state().name(),
+          s.extensions().stream().map(PluginsCommand::describe).collect(Collectors.joining(", ")),
+          s.reason());
     }
-    int[] widths = new int[4];
-    for (String[] row : rows) {
-      for (int i = 0; i < widths.length; i++) {
-        widths[i] = Math.max(widths[i], row[i].length());
-      }
-    }
-    for (String[] row : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < widths.length; i++) {
-        line.append(String.format("%-" + widths[i] + "s   ", row[i]));
-      }
-      out.println(line.append(row[4]).toString().stripTrailing());
-    }
+    table.print(out);
   }
 
   private static String describe(ExtensionInfo e) {

@@ -2,6 +2,7 @@ package dev.bowline.kernel.cli;
 
 import dev.bowline.kernel.config.HostConfigException;
 import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
 import dev.bowline.proxy.config.ConfigException;
 import java.nio.file.Path;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bowline proxy}: the sidecar or gateway proxy, run from an Envoy v3 bootstrap file as
- * people run Envoy alone. Load balancers from plugins are available to its clusters. On SIGTERM or
+ * {@code bowline proxy}: the sidecar or gateway proxy, either run from an Envoy v3 bootstrap file as
+ * people run Envoy alone, or joined to the mesh with {@code --control-plane}, taking its listeners,
+ * routes, clusters and endpoints from Pilot over ADS. Load balancers from plugins are available to its clusters. On SIGTERM or
  * {@code POST /drain_listeners} it drains: stops accepting, closes idle connections, lets requests
  * in flight finish within the drain time, then exits.
  */
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
     name = "proxy",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the proxy from an Envoy v3 bootstrap (static listeners, routes and clusters).",
+      "Run the proxy from an Envoy v3 bootstrap (--bootstrap), or as a sidecar or gateway of the mesh"
+          + " configured by the control plane (--control-plane).",
       "Exit code 1 when the bootstrap is invalid (each problem names its field)."
     })
 final class ProxyCommand implements Callable<Integer> {
@@ -35,9 +38,10 @@ final class ProxyCommand implements Callable<Integer> {
   @Option(
       names = {"-c", "--bootstrap"},
       paramLabel = "FILE",
-      required = true,
-      description = "Envoy v3 bootstrap in YAML or JSON.")
+      description = "Run alone from an Envoy v3 bootstrap in YAML or JSON.")
   Path bootstrap;
+
+  @Mixin MeshOptions mesh;
 
   @Option(
       names = "--concurrency",
@@ -59,6 +63,24 @@ final class ProxyCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("bowline proxy: --concurrency must be at least 1");
       return ExitCodes.USAGE;
     }
+    if ((bootstrap == null) == (mesh.controlPlane == null)) {
+      spec.commandLine().getErr().println(
+          "bowline proxy: give either --bootstrap FILE (run alone) or --control-plane HOST:PORT (join the mesh)");
+      return ExitCodes.USAGE;
+    }
+    MeshProxyOptions meshOptions = null;
+    if (bootstrap == null) {
+      try {
+        meshOptions = mesh.toOptions();
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("bowline proxy: " + e.getMessage());
+        return ExitCodes.USAGE;
+      }
+    } else if (mesh.anyMeshOptionGiven()) {
+      spec.commandLine().getErr().println(
+          "bowline proxy: --service, --labels and the other mesh options need --control-plane, not --bootstrap");
+      return ExitCodes.USAGE;
+    }
     PluginHost plugins;
     try {
       plugins = PluginHost.start(host.pluginHostConfig(), new dev.bowline.proxy.stats.MetricRegistry());
@@ -68,9 +90,15 @@ final class ProxyCommand implements Callable<Integer> {
     }
     ProxyRuntime runtime;
     try {
-      runtime = ProxyRuntime.start(bootstrap, threads, plugins);
+      runtime = bootstrap != null
+          ? ProxyRuntime.start(bootstrap, threads, plugins)
+          : ProxyRuntime.startMesh(meshOptions, threads, plugins);
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("bowline proxy: invalid bootstrap " + e.getMessage());
+      plugins.close();
+      return ExitCodes.FAILED;
+    } catch (RuntimeException e) {
+      spec.commandLine().getErr().println("bowline proxy: cannot start: " + e.getMessage());
       plugins.close();
       return ExitCodes.FAILED;
     }

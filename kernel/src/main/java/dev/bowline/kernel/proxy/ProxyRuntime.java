@@ -1,6 +1,7 @@
 package dev.bowline.kernel.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bowline.kernel.plugin.PluginHost;
@@ -10,6 +11,10 @@ import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.server.ProxyServer;
 import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.xds.ProxyServerSink;
+import dev.bowline.proxy.xds.XdsClient;
+import dev.bowline.proxy.xds.XdsClientConfig;
+import dev.bowline.proxy.xds.XdsStatus;
 import dev.bowline.proxy.upstream.lb.BuiltinLoadBalancers;
 import dev.bowline.spi.filter.HttpFilterFactory;
 import dev.bowline.spi.lb.LoadBalancerFactory;
@@ -18,6 +23,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -36,12 +43,89 @@ public final class ProxyRuntime {
 
   private final ProxyServer server;
   private final AdminServer admin;
+  private volatile XdsClient xds;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
   private ProxyRuntime(ProxyServer server, AdminServer admin) {
     this.server = server;
     this.admin = admin;
+  }
+
+  /**
+   * Starts a proxy that takes its whole configuration from the control plane over ADS, as a
+   * sidecar or gateway of the mesh. It starts with no listeners and opens them as the control
+   * plane sends them; when the control plane is away it keeps its last config and reconnects.
+   */
+  public static ProxyRuntime startMesh(MeshProxyOptions options, int concurrency, PluginHost plugins) {
+    long start = System.nanoTime();
+    ProxyServer server = newServer(concurrency, plugins);
+    try {
+      server.apply(new ProxyConfig(Optional.of(options.admin()), List.of(), List.of()));
+    } catch (ConfigException e) {
+      server.close();
+      throw new IllegalStateException("an empty configuration was refused: " + e.getMessage(), e);
+    }
+    ProxyRuntime[] self = new ProxyRuntime[1];
+    AdminServer admin;
+    try {
+      admin = AdminServer.start(options.admin(), server, () -> self[0].xdsDump(options),
+          () -> self[0].drainAndStop(Duration.ZERO));
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    self[0] = new ProxyRuntime(server, admin);
+    XdsClient client = new XdsClient(
+        new XdsClientConfig(options.controlPlane(), options.node().toEnvoyNode()),
+        new ProxyServerSink(server), server.metrics());
+    self[0].xds = client;
+    client.start();
+    log.info("proxy {} started in {} ms; admin on {}; configuration from the control plane at {}",
+        options.node().id(), Duration.ofNanos(System.nanoTime() - start).toMillis(), admin.address(),
+        options.controlPlane());
+    return self[0];
+  }
+
+  private static ProxyServer newServer(int concurrency, PluginHost plugins) {
+    FactoryRegistry<LoadBalancerFactory<?>> balancers = BuiltinLoadBalancers.newRegistry();
+    plugins.factories(LoadBalancerFactory.class).forEach(f -> balancers.register((LoadBalancerFactory<?>) f));
+    FactoryRegistry<HttpFilterFactory<?>> filters = new FactoryRegistry<>("HTTP filter");
+    plugins.factories(HttpFilterFactory.class).forEach(f -> filters.register((HttpFilterFactory<?>) f));
+    return new ProxyServer(concurrency, balancers, filters, plugins::contextFor, new MetricRegistry());
+  }
+
+  /** The config dump of a mesh proxy: who it is and what it holds from the control plane. */
+  private String xdsDump(MeshProxyOptions options) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = json.createObjectNode();
+    ObjectNode bootstrap = root.putArray("configs").addObject();
+    bootstrap.put("@type", "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump");
+    ObjectNode node = bootstrap.putObject("bootstrap").putObject("node");
+    node.put("id", options.node().id());
+    node.put("control_plane", options.controlPlane());
+    XdsClient client = xds;
+    if (client != null) {
+      XdsStatus status = client.status();
+      ObjectNode dynamic = root.putObject("xds");
+      dynamic.put("connected", status.connected());
+      status.types().forEach((type, t) -> {
+        ObjectNode n = dynamic.putObject(type.name().toLowerCase(java.util.Locale.ROOT));
+        n.put("acked_version", t.ackedVersion());
+        n.put("accepted", t.accepted());
+        n.put("rejected", t.rejected());
+        t.lastRejection().ifPresent(r -> n.put("last_rejection", r));
+      });
+    }
+    ArrayNode listeners = root.putArray("listeners");
+    server.config().listeners().forEach(l -> listeners.add(l.name() + " " + l.address()));
+    ArrayNode clusters = root.putArray("clusters");
+    server.config().clusters().forEach(c -> clusters.add(c.name()));
+    try {
+      return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
+    } catch (IOException e) {
+      return "{\"configs\": []}";
+    }
   }
 
   /**
@@ -53,12 +137,7 @@ public final class ProxyRuntime {
       throws ConfigException {
     long start = System.nanoTime();
     ProxyConfig config = new BootstrapLoader().load(bootstrap);
-    FactoryRegistry<LoadBalancerFactory<?>> balancers = BuiltinLoadBalancers.newRegistry();
-    plugins.factories(LoadBalancerFactory.class).forEach(f -> balancers.register((LoadBalancerFactory<?>) f));
-    FactoryRegistry<HttpFilterFactory<?>> filters = new FactoryRegistry<>("HTTP filter");
-    plugins.factories(HttpFilterFactory.class).forEach(f -> filters.register((HttpFilterFactory<?>) f));
-    MetricRegistry metrics = new MetricRegistry();
-    ProxyServer server = new ProxyServer(concurrency, balancers, filters, plugins::contextFor, metrics);
+    ProxyServer server = newServer(concurrency, plugins);
     try {
       server.apply(config);
     } catch (ConfigException e) {
@@ -87,6 +166,10 @@ public final class ProxyRuntime {
   public void drainAndStop(Duration drainTime) {
     if (!stopping.compareAndSet(false, true)) {
       return;
+    }
+    XdsClient client = xds;
+    if (client != null) {
+      client.close(); // no configuration change while draining
     }
     int left = server.drain(drainTime);
     if (left > 0) {

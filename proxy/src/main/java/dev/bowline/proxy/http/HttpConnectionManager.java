@@ -31,6 +31,7 @@ public final class HttpConnectionManager {
 
   private final HttpConnectionManagerConfig config;
   private final HttpRouter router;
+  private final RouteSlot routes;
   private final ClusterManager clusters;
   private final UpstreamConnector connector;
   private final HttpStats stats;
@@ -55,7 +56,8 @@ public final class HttpConnectionManager {
       AccessLogWriters accessLogs,
       BooleanSupplier draining,
       FactoryRegistry<HttpFilterFactory<?>> filterFactories,
-      Function<NamedFactory<?>, PluginContext> contexts)
+      Function<NamedFactory<?>, PluginContext> contexts,
+      RouteSlot routes)
       throws ConfigException {
     HttpRouter router = RouteTableRouter.compile(config.routeConfig(), path + ".route_config");
     HttpFilterChain filters = HttpFilterChain.build(config.httpFilters(), path, filterFactories, contexts);
@@ -65,7 +67,8 @@ public final class HttpConnectionManager {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(path + ".access_log: " + e.getMessage());
     }
-    return new HttpConnectionManager(config, router, clusters, connector, metrics, log, draining, filters);
+    return new HttpConnectionManager(
+        config, router, routes, clusters, connector, metrics, log, draining, filters);
   }
 
   /** The ALPN protocol identifier of HTTP/2 over TLS. */
@@ -142,6 +145,7 @@ public final class HttpConnectionManager {
     pipeline.addLast(HTTP2_CONNECTION, new Http2ServerConnection(this));
   }
 
+  /** A manager whose routes are published at once, in a slot of its own (for tests). */
   HttpConnectionManager(
       HttpConnectionManagerConfig config,
       HttpRouter router,
@@ -151,8 +155,23 @@ public final class HttpConnectionManager {
       AccessLog accessLog,
       BooleanSupplier draining,
       HttpFilterChain filters) {
+    this(config, router, new RouteSlot(), clusters, connector, metrics, accessLog, draining, filters);
+    publishRoutes();
+  }
+
+  private HttpConnectionManager(
+      HttpConnectionManagerConfig config,
+      HttpRouter router,
+      RouteSlot routes,
+      ClusterManager clusters,
+      UpstreamConnector connector,
+      MetricRegistry metrics,
+      AccessLog accessLog,
+      BooleanSupplier draining,
+      HttpFilterChain filters) {
     this.config = config;
     this.router = router;
+    this.routes = routes;
     this.clusters = clusters;
     this.connector = connector;
     this.stats = new HttpStats(config.statPrefix(), metrics);
@@ -171,8 +190,18 @@ public final class HttpConnectionManager {
     return filters;
   }
 
+  /** The routes in force: the latest committed version's, shared through the slot. */
   HttpRouter router() {
-    return router;
+    HttpRouter current = routes.router();
+    return current != null ? current : router;
+  }
+
+  /**
+   * Makes this manager's routes the ones every connection of its slot uses from their next
+   * request on. Called when the configuration that built it is committed.
+   */
+  public void publishRoutes() {
+    routes.publish(router);
   }
 
   ClusterManager clusters() {

@@ -7,6 +7,7 @@ import dev.bowline.proxy.config.ListenerConfig;
 import dev.bowline.proxy.config.TcpProxyConfig;
 import dev.bowline.proxy.http.AccessLogWriters;
 import dev.bowline.proxy.http.HttpConnectionManager;
+import dev.bowline.proxy.http.RouteSlot;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tcp.TcpProxy;
 import dev.bowline.proxy.tls.ListenerTls;
@@ -38,6 +39,7 @@ final class FilterChains {
   private final BooleanSupplier draining;
   private final FactoryRegistry<HttpFilterFactory<?>> filterFactories;
   private final Function<NamedFactory<?>, PluginContext> contexts;
+  private final Function<String, RouteSlot> routeSlots;
 
   FilterChains(
       ClusterManager clusters,
@@ -46,7 +48,9 @@ final class FilterChains {
       AccessLogWriters accessLogs,
       BooleanSupplier draining,
       FactoryRegistry<HttpFilterFactory<?>> filterFactories,
-      Function<NamedFactory<?>, PluginContext> contexts) {
+      Function<NamedFactory<?>, PluginContext> contexts,
+      Function<String, RouteSlot> routeSlots) {
+    this.routeSlots = routeSlots;
     this.filterFactories = filterFactories;
     this.contexts = contexts;
     this.clusters = clusters;
@@ -63,7 +67,7 @@ final class FilterChains {
       FilterChainConfig chain = listener.filterChains().get(i);
       String path = "listener " + listener.name() + ": filter_chains[" + i + "]";
       try {
-        compiled.add(compileChain(chain, path));
+        compiled.add(compileChain(chain, path, routeSlots.apply(slotKey(listener.name(), i))));
       } catch (ConfigException e) {
         problems.addAll(e.problems());
       }
@@ -75,13 +79,21 @@ final class FilterChains {
         listener, ListenerTls.build(listener, "listener " + listener.name()), List.copyOf(compiled));
   }
 
-  private ListenerRuntime.ChainRuntime compileChain(FilterChainConfig chain, String path)
+  /**
+   * The key of a filter chain's route slot: the versions of a listener's chain at one position
+   * share their routes, so that a route change reaches connections of earlier versions.
+   */
+  static String slotKey(String listener, int chainIndex) {
+    return listener + "/" + chainIndex;
+  }
+
+  private ListenerRuntime.ChainRuntime compileChain(FilterChainConfig chain, String path, RouteSlot slot)
       throws ConfigException {
     if (chain.filter() instanceof HttpConnectionManagerConfig http) {
       HttpConnectionManager manager =
           HttpConnectionManager.create(
               http, path + ".filters[0].typed_config", clusters, connector, metrics, accessLogs, draining,
-              filterFactories, contexts);
+              filterFactories, contexts, slot);
       return httpChain(manager);
     }
     TcpProxyConfig tcp = (TcpProxyConfig) chain.filter();
@@ -100,6 +112,11 @@ final class FilterChains {
       @Override
       public void install(Channel channel, String scheme, Optional<String> applicationProtocol) {
         manager.install(channel, scheme, applicationProtocol);
+      }
+
+      @Override
+      public void commit() {
+        manager.publishRoutes();
       }
     };
   }

@@ -44,8 +44,16 @@ record ListenerRuntime(ListenerConfig config, ListenerTls tls, List<ChainRuntime
             channel, selection.terminatesTls() ? "https" : "http", selection.applicationProtocol());
   }
 
+  /** Makes this version's routes the ones in force for its listener's connections. */
+  void commit() {
+    chains.forEach(ChainRuntime::commit);
+  }
+
   /** A filter chain, ready to serve connections. */
   interface ChainRuntime {
+    /** Called once when the configuration holding this chain is committed. */
+    default void commit() {}
+
     /** Installs the chain's network filter on a connection (after TLS, when it terminates TLS). */
     void install(Channel channel, String scheme);
 

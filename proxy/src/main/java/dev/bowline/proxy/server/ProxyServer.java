@@ -5,6 +5,7 @@ import dev.bowline.proxy.config.ListenerConfig;
 import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.http.AccessLogWriters;
 import dev.bowline.proxy.http.DrainEvent;
+import dev.bowline.proxy.http.RouteSlot;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.ClusterManager;
 import dev.bowline.spi.filter.HttpFilterFactory;
@@ -55,6 +56,7 @@ public final class ProxyServer implements AutoCloseable {
   private final NettyUpstreamConnector connector;
   private final AccessLogWriters accessLogs = new AccessLogWriters();
   private final FilterChains chains;
+  private final Map<String, RouteSlot> routeSlots = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, RunningListener> listeners = new LinkedHashMap<>();
   private volatile boolean draining;
   private volatile ProxyConfig config = new ProxyConfig(Optional.empty(), List.of(), List.of());
@@ -93,7 +95,8 @@ public final class ProxyServer implements AutoCloseable {
     this.metrics = metrics;
     this.clusters = new ClusterManager(balancers, contexts, metrics);
     this.connector = new NettyUpstreamConnector(transport, DEFAULT_BUFFER_LIMIT);
-    this.chains = new FilterChains(clusters, connector, metrics, accessLogs, () -> draining, filters, contexts);
+    this.chains = new FilterChains(clusters, connector, metrics, accessLogs, () -> draining, filters, contexts,
+        key -> routeSlots.computeIfAbsent(key, k -> new RouteSlot()));
     log.info("proxy using the {} transport with {} event loop(s)", transport.name(), concurrency);
   }
 
@@ -178,6 +181,7 @@ public final class ProxyServer implements AutoCloseable {
       bound.forEach(l -> l.serverChannel().close().syncUninterruptibly());
       throw e;
     }
+    runtimes.values().forEach(ListenerRuntime::commit);
     for (RunningListener fresh : bound) {
       listeners.put(fresh.runtime().config().name(), fresh);
     }
@@ -191,6 +195,7 @@ public final class ProxyServer implements AutoCloseable {
     for (String name : new ArrayList<>(listeners.keySet())) {
       if (!runtimes.containsKey(name)) {
         listeners.remove(name).serverChannel().close();
+        routeSlots.keySet().removeIf(k -> k.startsWith(name + "/"));
       }
     }
     config = next;

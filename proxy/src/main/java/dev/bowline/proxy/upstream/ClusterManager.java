@@ -8,6 +8,7 @@ import dev.bowline.proxy.tls.ClientTlsContext;
 import dev.bowline.proxy.tls.ClientTlsContexts;
 import dev.bowline.spi.lb.LoadBalancer;
 import dev.bowline.spi.lb.LoadBalancerFactory;
+import dev.bowline.spi.model.Endpoint;
 import dev.bowline.spi.plugin.ConfigOrError;
 import dev.bowline.spi.plugin.FactoryRegistry;
 import dev.bowline.spi.plugin.NamedFactory;
@@ -36,6 +37,12 @@ import java.util.function.Function;
  * #apply(List)} waits (at most {@link #INITIAL_RESOLUTION_WAIT}) for the first resolution of new
  * DNS clusters, so listeners bound afterwards find their hosts; a cluster whose names do not
  * resolve has no hosts (503, flag UH) until they do.
+ *
+ * <p>An EDS cluster whose new configuration differs from the running one only in its endpoints
+ * (as when the xDS client rebuilds its clusters with the latest EDS assignments) is kept as it is,
+ * with its pools and counters, and given the new endpoints through {@link
+ * Cluster#updateEndpoints(List)}; its {@link Cluster#config()} then still shows the endpoints it
+ * was built with, while {@link Cluster#hosts()} shows the current ones.
  *
  * <p><b>Threading.</b> {@link #get(String)} is a lock-free read of the current snapshot, safe on
  * any event loop. {@link #apply(List)} and {@link #close()} are for one control thread at a time
@@ -104,11 +111,17 @@ public final class ClusterManager implements AutoCloseable {
     }
     Map<String, Cluster> current = clusters;
     Map<String, Cluster> next = new LinkedHashMap<>();
+    Map<Cluster, List<Endpoint>> endpointUpdates = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     for (ClusterConfig config : configs) {
       Cluster existing = current.get(config.name());
       if (existing != null && existing.config().equals(config)) {
         next.put(config.name(), existing);
+        continue;
+      }
+      if (existing != null && onlyEdsEndpointsDiffer(existing.config(), config)) {
+        next.put(config.name(), existing);
+        endpointUpdates.put(existing, config.endpoints());
         continue;
       }
       Optional<LoadBalancer> balancer = newBalancer(config, problems);
@@ -139,6 +152,12 @@ public final class ClusterManager implements AutoCloseable {
       }
     }
     clusters = Map.copyOf(next);
+    endpointUpdates.forEach(
+        (cluster, endpoints) -> {
+          if (!currentEndpoints(cluster).equals(endpoints)) {
+            cluster.updateEndpoints(endpoints);
+          }
+        });
     for (Map.Entry<String, Cluster> old : current.entrySet()) {
       if (next.get(old.getKey()) != old.getValue()) {
         DnsRefresh refresh = refreshes.remove(old.getValue());
@@ -149,6 +168,23 @@ public final class ClusterManager implements AutoCloseable {
       }
     }
     awaitFirstResolutions(started);
+  }
+
+  /** Whether both are EDS clusters configured alike apart from their endpoints. */
+  private static boolean onlyEdsEndpointsDiffer(ClusterConfig running, ClusterConfig next) {
+    return running.discovery() == ClusterConfig.Discovery.EDS
+        && next.discovery() == ClusterConfig.Discovery.EDS
+        && withoutEndpoints(running).equals(withoutEndpoints(next));
+  }
+
+  private static ClusterConfig withoutEndpoints(ClusterConfig c) {
+    return new ClusterConfig(c.name(), c.discovery(), List.of(), c.lbPolicy(), c.lbConfig(),
+        c.connectTimeout(), c.protocol(), c.tls(), c.limits(), c.idleTimeout(),
+        c.maxRequestsPerConnection(), c.dns());
+  }
+
+  private static List<Endpoint> currentEndpoints(Cluster cluster) {
+    return cluster.hosts().stream().map(ClusterHost::endpoint).toList();
   }
 
   private static void awaitFirstResolutions(List<DnsRefresh> started) {

@@ -228,6 +228,50 @@ class Http1ProxyTest {
   }
 
   @Test
+  void aRouteChangeReachesTheNextRequestOfAKeepAliveConnection() throws Exception {
+    TestUpstream other = new TestUpstream("other");
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+      var out = s.getOutputStream();
+      out.write("GET /first HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(readResponseHeaders(in)).contains("x-upstream: app");
+
+      proxy.apply(
+          TestConfigs.proxy(
+              TestConfigs.listener(
+                  "ingress",
+                  TestConfigs.http(
+                      TestConfigs.routes(
+                          "virtual_hosts: [{name: all, domains: ['*'], routes: [{match: {prefix: '/'}, route: {cluster: other}}]}]"))),
+              TestConfigs.cluster("app", app.port()),
+              TestConfigs.cluster("other", other.port())));
+
+      out.write("GET /second HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(readResponseHeaders(in)).as("same connection, new routes").contains("x-upstream: other");
+    } finally {
+      other.close();
+    }
+  }
+
+  /** Reads one response's head and skips its Content-Length body; returns the head, lower-cased. */
+  private static String readResponseHeaders(java.io.BufferedReader in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    int length = 0;
+    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+      String lower = line.toLowerCase(java.util.Locale.ROOT);
+      head.append(lower).append('\n');
+      if (lower.startsWith("content-length:")) {
+        length = Integer.parseInt(lower.substring(15).trim());
+      }
+    }
+    for (int i = 0; i < length; i++) {
+      in.read();
+    }
+    return head.toString();
+  }
+
+  @Test
   void aBadConfigurationChangesNothing() throws Exception {
     var bad =
         TestConfigs.proxy(

@@ -1,0 +1,140 @@
+package dev.bowline.kernel.cli;
+
+import dev.bowline.kernel.pilot.config.MeshSettings;
+import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.proxy.MeshProxyOptions;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code bowline proxy} that join it to the mesh: where the control plane is and
+ * what the proxy announces (its workload's service, namespace, service account, labels, the
+ * application's port and the sidecar's ports). A picocli mixin.
+ */
+final class MeshOptions {
+
+  private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+  private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+
+  @Option(names = "--control-plane", paramLabel = "HOST:PORT",
+      description = "Join the mesh: take configuration from this control plane (its xDS port, 15010).")
+  String controlPlane;
+
+  @Option(names = "--gateway", description = "Run as an ingress gateway (serves Gateway resources whose selector matches --labels).")
+  boolean gateway;
+
+  @Option(names = "--service", paramLabel = "NAME", description = "The service this workload serves; it is registered while the proxy is connected.")
+  String service;
+
+  @Option(names = "--namespace", paramLabel = "NS", description = "The workload's namespace (default: default).")
+  String namespace;
+
+  @Option(names = "--service-account", paramLabel = "SA", description = "The workload's service account (default: the service name, else default).")
+  String serviceAccount;
+
+  @Option(names = "--labels", paramLabel = "K=V[,K=V...]", split = ",", description = "The workload's labels, such as app=reviews,version=v2.")
+  Map<String, String> labels = new LinkedHashMap<>();
+
+  @Option(names = "--app-port", paramLabel = "PORT", description = "The application's port: inbound traffic is forwarded to 127.0.0.1:PORT.")
+  Integer appPort;
+
+  @Option(names = "--workload-name", paramLabel = "NAME", description = "The workload's name (default: <service>-<process id>).")
+  String workloadName;
+
+  @Option(names = "--ip", paramLabel = "ADDRESS", description = "The address other workloads reach this one at (default: this machine's first non-loopback IPv4 address, else 127.0.0.1).")
+  String ip;
+
+  @Option(names = "--inbound-port", paramLabel = "PORT", description = "The sidecar's inbound listener (default: 15006).")
+  Integer inboundPort;
+
+  @Option(names = "--outbound-port", paramLabel = "PORT", description = "The sidecar's outbound listener on 127.0.0.1 (default: 15001).")
+  Integer outboundPort;
+
+  @Option(names = "--admin-port", paramLabel = "PORT", description = "The admin server on 127.0.0.1 (default: 15000).")
+  Integer adminPort;
+
+  boolean anyMeshOptionGiven() {
+    return gateway || service != null || namespace != null || serviceAccount != null || !labels.isEmpty()
+        || appPort != null || workloadName != null || ip != null || inboundPort != null
+        || outboundPort != null || adminPort != null;
+  }
+
+  /**
+   * The options as the runtime takes them.
+   *
+   * @throws IllegalArgumentException naming the option that is malformed
+   */
+  MeshProxyOptions toOptions() {
+    HostPorts.parse("--control-plane", controlPlane);
+    String ns = namespace == null ? "default" : namespace;
+    requireName("--namespace", ns);
+    if (service != null) {
+      requireName("--service", service);
+    }
+    if (service != null && appPort == null && !gateway) {
+      throw new IllegalArgumentException("--service needs --app-port: the port the application listens on");
+    }
+    labels.forEach((k, v) -> {
+      if (!LABEL_KEY.matcher(k).matches() || k.length() > 317) {
+        throw new IllegalArgumentException("--labels: '" + k + "' is not a valid label key");
+      }
+      if (!LABEL_VALUE.matcher(v).matches() || v.length() > 63) {
+        throw new IllegalArgumentException("--labels: the value of " + k + ", '" + v + "', is not a valid label value");
+      }
+    });
+    String sa = serviceAccount != null ? serviceAccount : service != null ? service : "default";
+    String workload = workloadName != null ? workloadName
+        : (service != null ? service : gateway ? "gateway" : "proxy") + "-" + ProcessHandle.current().pid();
+    requireName("--workload-name", workload);
+    String address = ip != null ? ip : defaultAddress();
+    ProxyNode.Type type = gateway ? ProxyNode.Type.ROUTER : ProxyNode.Type.SIDECAR;
+    ProxyNode node = new ProxyNode(
+        ProxyNode.nodeId(type, address, workload, ns, MeshSettings.DEFAULTS.domainSuffix()),
+        type, address, workload, ns, sa, labels, service == null ? "" : service,
+        appPort == null ? OptionalInt.empty() : OptionalInt.of(port("--app-port", appPort)),
+        inboundPort == null ? ProxyNode.DEFAULT_INBOUND_PORT : port("--inbound-port", inboundPort),
+        outboundPort == null ? ProxyNode.DEFAULT_OUTBOUND_PORT : port("--outbound-port", outboundPort));
+    int admin = adminPort == null ? 15000 : port("--admin-port", adminPort);
+    return new MeshProxyOptions(controlPlane, node, new java.net.InetSocketAddress("127.0.0.1", admin));
+  }
+
+  private static void requireName(String option, String value) {
+    if (!value.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || value.length() > 63) {
+      throw new IllegalArgumentException(option + " '" + value
+          + "': use lower-case letters, digits and '-' (a DNS label, at most 63 characters)");
+    }
+  }
+
+  private static int port(String option, int value) {
+    if (value < 1 || value > 65535) {
+      throw new IllegalArgumentException(option + " " + value + ": ports are 1-65535");
+    }
+    return value;
+  }
+
+  private static String defaultAddress() {
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp() || nic.isLoopback()) {
+          continue;
+        }
+        for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+          if (a instanceof Inet4Address && !a.isLinkLocalAddress()) {
+            return a.getHostAddress();
+          }
+        }
+      }
+    } catch (SocketException e) {
+      // fall through to loopback
+    }
+    return "127.0.0.1";
+  }
+}

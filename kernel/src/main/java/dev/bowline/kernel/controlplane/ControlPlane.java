@@ -1,0 +1,194 @@
+package dev.bowline.kernel.controlplane;
+
+import dev.bowline.kernel.api.ApiServer;
+import dev.bowline.kernel.pilot.config.ConfigDirectoryWatcher;
+import dev.bowline.kernel.pilot.config.ConfigStore;
+import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.pilot.registry.ServiceRegistry;
+import dev.bowline.kernel.pilot.registry.embedded.EmbeddedRegistry;
+import dev.bowline.kernel.pilot.registry.embedded.SelfRegistrations;
+import dev.bowline.kernel.pilot.translate.PushContext;
+import dev.bowline.kernel.pilot.translate.XdsTranslator;
+import dev.bowline.kernel.pilot.xds.ProxyLifecycleListener;
+import dev.bowline.kernel.pilot.xds.XdsServer;
+import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.spi.platform.PlatformAdapter;
+import dev.bowline.spi.platform.PlatformAdapterFactory;
+import dev.bowline.spi.plugin.ConfigOrError;
+import dev.bowline.spi.plugin.PluginContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running control plane, the composition root of {@code bowline control-plane}: Pilot's
+ * config store (files and API), the aggregate registry (embedded registry with self-registration,
+ * plus every platform adapter plugin), the xDS translator and ADS server, and the HTTP API.
+ *
+ * <p>Data flow: a config change or a registry change asks the ADS server for a push; the server
+ * debounces, takes one {@link PushContext} (config snapshot + merged registry) and sends each
+ * client its resources. Sidecars that connect register their workload, which is a registry change.
+ *
+ * <p>Threading: {@link #start} and {@link #close} are called once, from one thread.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private ConfigStore store;
+  private ServiceRegistry registry;
+  private XdsServer xds;
+  private ApiServer api;
+
+  private ControlPlane() {}
+
+  /**
+   * Starts everything and returns when the ports are bound and the stored config is loaded.
+   *
+   * @param plugins the plugin host; its platform adapters become registry sources
+   * @throws IOException a port cannot be bound or the data directory cannot be used; nothing is
+   *     left running then
+   */
+  public static ControlPlane start(ControlPlaneOptions options, PluginHost plugins) throws IOException {
+    ControlPlane cp = new ControlPlane();
+    try {
+      cp.startAll(options, plugins);
+      return cp;
+    } catch (IOException | RuntimeException e) {
+      cp.close();
+      throw e;
+    }
+  }
+
+  private void startAll(ControlPlaneOptions options, PluginHost plugins) throws IOException {
+    long started = System.nanoTime();
+    MetricRegistry metrics = new MetricRegistry();
+    store = new ConfigStore(options.mesh(), options.dataDir().map(d -> d.toAbsolutePath().normalize()));
+    store.load();
+
+    registry = new ServiceRegistry();
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bowline-pilot-registry");
+      t.setDaemon(true);
+      return t;
+    });
+    resources.add(scheduler::shutdownNow);
+    EmbeddedRegistry[] embedded = new EmbeddedRegistry[1];
+    SelfRegistrations registrations = new SelfRegistrations(
+        options.registrationGracePeriod(), scheduler, () -> embedded[0].registrationsChanged(),
+        options.dataDir().map(d -> d.resolve("registrations.jsonl")));
+    embedded[0] = new EmbeddedRegistry(options.mesh(), registrations, registry.sink(EmbeddedRegistry.SOURCE));
+    registrations.restore();
+
+    XdsTranslator translator = new XdsTranslator();
+    xds = XdsServer.builder(translator::translate,
+            () -> new PushContext(store.snapshot(), registry.snapshot(), options.mesh()))
+        .address(options.xdsAddress())
+        .metrics(metrics)
+        .lifecycleListener(new ProxyLifecycleListener() {
+          @Override
+          public void connected(ProxyNode node) {
+            registrations.connected(node);
+          }
+
+          @Override
+          public void disconnected(ProxyNode node) {
+            registrations.disconnected(node);
+          }
+        })
+        .start();
+    resources.add(xds);
+
+    store.addListener(snapshot -> {
+      embedded[0].configChanged(snapshot);
+      xds.requestPush("config revision " + snapshot.revision());
+    });
+    registry.addListener(snapshot -> xds.requestPush("registry"));
+    embedded[0].configChanged(store.snapshot());
+    startPlatformAdapters(plugins);
+
+    if (options.configDir().isPresent()) {
+      ConfigDirectoryWatcher watcher = new ConfigDirectoryWatcher(options.configDir().get(), store);
+      resources.add(watcher);
+      watcher.start();
+    }
+    api = ApiServer.start(options.apiAddress(), store, registry, xds, metrics, ready::get);
+    resources.add(api);
+    ready.set(true);
+    log.info("control plane ready in {} ms: xDS on {}, API on {}",
+        (System.nanoTime() - started) / 1_000_000, xdsAddress(), api.address());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void startPlatformAdapters(PluginHost plugins) {
+    for (PlatformAdapterFactory factory : plugins.factories(PlatformAdapterFactory.class)) {
+      PluginContext context = plugins.contextFor(factory);
+      ConfigOrError<?> config = factory.parseConfig(context.config());
+      if (!config.isOk()) {
+        log.error("platform adapter {} is not started: invalid configuration: {}", factory.name(),
+            config.errors());
+        continue;
+      }
+      try {
+        PlatformAdapter adapter = factory.newAdapter(config.value(), context);
+        adapter.start(registry.sink(factory.name()));
+        resources.add(adapter);
+        log.info("platform adapter {} started", factory.name());
+      } catch (RuntimeException e) {
+        log.error("platform adapter {} failed to start", factory.name(), e);
+      }
+    }
+  }
+
+  /** The bound xDS address. */
+  public InetSocketAddress xdsAddress() {
+    return new InetSocketAddress("127.0.0.1", xds.port());
+  }
+
+  /** The bound API address. */
+  public InetSocketAddress apiAddress() {
+    return api.address();
+  }
+
+  /** The config store. */
+  public ConfigStore store() {
+    return store;
+  }
+
+  /** The merged registry. */
+  public ServiceRegistry registry() {
+    return registry;
+  }
+
+  /** The ADS server. */
+  public XdsServer xds() {
+    return xds;
+  }
+
+  @Override
+  public void close() {
+    ready.set(false);
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        log.warn("closing {} failed", resources.get(i), e);
+      }
+    }
+    resources.clear();
+  }
+
+  /** Whether the control plane is serving. */
+  public boolean isReady() {
+    return ready.get();
+  }
+}

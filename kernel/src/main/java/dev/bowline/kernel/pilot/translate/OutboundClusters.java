@@ -1,0 +1,243 @@
+package dev.bowline.kernel.pilot.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import dev.bowline.kernel.pilot.config.ConfigResource;
+import dev.bowline.kernel.pilot.istio.DestinationRule;
+import dev.bowline.kernel.pilot.istio.DestinationRule.ConnectionPoolSettings;
+import dev.bowline.kernel.pilot.istio.DestinationRule.HttpSettings;
+import dev.bowline.kernel.pilot.istio.DestinationRule.TcpSettings;
+import dev.bowline.kernel.pilot.istio.DestinationRule.TrafficPolicy;
+import dev.bowline.spi.model.Protocol;
+import dev.bowline.spi.model.Service;
+import dev.bowline.spi.model.ServicePort;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
+import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the outbound clusters: one EDS cluster per service port and one per DestinationRule
+ * subset, named as Istio names them, with the DestinationRule's load balancer and connection pool.
+ * Everything emitted is in the subset of Envoy's Cluster that Bowline's proxy accepts (and that
+ * grpc-java reads; see {@link #forProxyless}). Stateless.
+ */
+final class OutboundClusters {
+
+  /** Istio's default connect timeout. */
+  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** The key of upstream HTTP options in {@code typed_extension_protocol_options}. */
+  static final String HTTP_PROTOCOL_OPTIONS_KEY =
+      "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+
+  /**
+   * Istio's circuit breaker thresholds when a DestinationRule sets none: effectively unlimited
+   * (Istio writes 2^32-1; Bowline's proxy takes up to 2^31-1), so that Envoy's defaults (1024
+   * connections, 3 concurrent retries) never cut traffic the operator did not ask to limit.
+   */
+  static final int UNLIMITED = Integer.MAX_VALUE;
+
+  private static final Logger log = LoggerFactory.getLogger(OutboundClusters.class);
+
+  private OutboundClusters() {}
+
+  /** What to build for every service port and subset, ordered by cluster name. */
+  static List<OutboundClusterSpec> specs(PushIndex index) {
+    TreeMap<String, OutboundClusterSpec> specs = new TreeMap<>();
+    for (Service service : index.services()) {
+      Optional<ConfigResource<DestinationRule>> rule = index.destinationRule(service);
+      TrafficPolicy rulePolicy = rule.map(r -> r.spec().trafficPolicy()).orElse(null);
+      String source = rule.map(r -> r.key().toString()).orElse("");
+      List<ServicePort> ports = new ArrayList<>(service.ports());
+      ports.sort(Comparator.comparingInt(ServicePort::number));
+      for (ServicePort port : ports) {
+        String host = service.hostname().value();
+        String name = ClusterNames.outbound(port.number(), "", host);
+        specs.putIfAbsent(
+            name, new OutboundClusterSpec(name, service, port, "", Map.of(), rulePolicy, source));
+        if (rule.isEmpty()) {
+          continue;
+        }
+        for (DestinationRule.Subset subset : rule.get().spec().subsets()) {
+          if (subset.name() == null || subset.name().isEmpty()) {
+            log.warn("{}: a subset without name is ignored", source);
+            continue;
+          }
+          String subsetName = ClusterNames.outbound(port.number(), subset.name(), host);
+          OutboundClusterSpec previous =
+              specs.putIfAbsent(
+                  subsetName,
+                  new OutboundClusterSpec(
+                      subsetName,
+                      service,
+                      port,
+                      subset.name(),
+                      subset.labels(),
+                      merge(rulePolicy, subset.trafficPolicy()),
+                      source));
+          if (previous != null) {
+            log.warn("{}: subset {} is defined twice; the first one applies", source, subset.name());
+          }
+        }
+      }
+    }
+    return List.copyOf(specs.values());
+  }
+
+  /**
+   * Istio's merge of a subset's policy over the rule's: each of load balancer and connection pool
+   * is taken from the subset when the subset sets it.
+   */
+  static TrafficPolicy merge(TrafficPolicy rule, TrafficPolicy subset) {
+    if (subset == null) {
+      return rule;
+    }
+    if (rule == null) {
+      return subset;
+    }
+    return new TrafficPolicy(
+        subset.loadBalancer() != null ? subset.loadBalancer() : rule.loadBalancer(),
+        subset.connectionPool() != null ? subset.connectionPool() : rule.connectionPool(),
+        subset.outlierDetection() != null ? subset.outlierDetection() : rule.outlierDetection(),
+        subset.tls() != null ? subset.tls() : rule.tls(),
+        subset.portLevelSettings() != null ? subset.portLevelSettings() : rule.portLevelSettings(),
+        subset.tunnel() != null ? subset.tunnel() : rule.tunnel(),
+        subset.proxyProtocol() != null ? subset.proxyProtocol() : rule.proxyProtocol());
+  }
+
+  /** The EDS cluster for {@code spec}. */
+  static Cluster cluster(OutboundClusterSpec spec) {
+    Cluster.Builder b =
+        Cluster.newBuilder()
+            .setName(spec.name())
+            .setType(Cluster.DiscoveryType.EDS)
+            .setEdsClusterConfig(
+                Cluster.EdsClusterConfig.newBuilder()
+                    .setEdsConfig(HttpConnectionManagers.ads())
+                    .setServiceName(spec.name()));
+    TrafficPolicy policy = spec.policy();
+    String where = spec.source().isEmpty() ? spec.name() : spec.source();
+    b.setConnectTimeout(IstioDurations.toProto(connectTimeout(policy, where)));
+    b.setLbPolicy(lbPolicy(policy, where));
+    ConnectionPoolSettings pool = policy == null ? null : policy.connectionPool();
+    TcpSettings tcp = pool == null ? null : pool.tcp();
+    HttpSettings http = pool == null ? null : pool.http();
+    b.setCircuitBreakers(
+        CircuitBreakers.newBuilder()
+            .addThresholds(
+                CircuitBreakers.Thresholds.newBuilder()
+                    .setMaxConnections(limit(tcp == null ? 0 : tcp.maxConnections()))
+                    .setMaxPendingRequests(limit(http == null ? 0 : http.http1MaxPendingRequests()))
+                    .setMaxRequests(limit(http == null ? 0 : http.http2MaxRequests()))
+                    .setMaxRetries(limit(http == null ? 0 : http.maxRetries()))));
+    upstreamHttpOptions(spec.port().protocol(), http, where)
+        .ifPresent(o -> b.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS_KEY, Any.pack(o)));
+    return b.build();
+  }
+
+  /**
+   * The cluster as a proxyless gRPC client takes it: grpc-java refuses {@code RANDOM} (it knows
+   * round robin, least request and ring hash), so such a cluster is round robin there.
+   */
+  static Cluster forProxyless(Cluster cluster) {
+    return cluster.getLbPolicy() == Cluster.LbPolicy.RANDOM
+        ? cluster.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build()
+        : cluster;
+  }
+
+  /**
+   * Upstream HTTP settings: HTTP/2 for HTTP2 and gRPC ports; the idle timeout and requests per
+   * connection of the DestinationRule. Empty when HTTP/1.1 with defaults.
+   */
+  static Optional<io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions>
+      upstreamHttpOptions(Protocol protocol, HttpSettings http, String where) {
+    boolean h2 = protocol == Protocol.HTTP2 || protocol == Protocol.GRPC;
+    HttpProtocolOptions.Builder common = HttpProtocolOptions.newBuilder();
+    if (http != null && http.idleTimeout() != null) {
+      try {
+        common.setIdleTimeout(IstioDurations.toProto(IstioDurations.parse(http.idleTimeout())));
+      } catch (IllegalArgumentException e) {
+        log.warn("{}: connectionPool.http.idleTimeout: {}; ignored", where, e.getMessage());
+      }
+    }
+    if (http != null && http.maxRequestsPerConnection() > 0) {
+      common.setMaxRequestsPerConnection(UInt32Value.of(http.maxRequestsPerConnection()));
+    }
+    boolean hasCommon = common.hasIdleTimeout() || common.hasMaxRequestsPerConnection();
+    if (!h2 && !hasCommon) {
+      return Optional.empty();
+    }
+    var explicit =
+        io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.ExplicitHttpConfig
+            .newBuilder();
+    if (h2) {
+      explicit.setHttp2ProtocolOptions(Http2ProtocolOptions.getDefaultInstance());
+    } else {
+      explicit.setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance());
+    }
+    var options =
+        io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions.newBuilder()
+            .setExplicitHttpConfig(explicit);
+    if (hasCommon) {
+      options.setCommonHttpProtocolOptions(common);
+    }
+    return Optional.of(options.build());
+  }
+
+  private static Duration connectTimeout(TrafficPolicy policy, String where) {
+    if (policy == null
+        || policy.connectionPool() == null
+        || policy.connectionPool().tcp() == null
+        || policy.connectionPool().tcp().connectTimeout() == null) {
+      return DEFAULT_CONNECT_TIMEOUT;
+    }
+    try {
+      Duration d = IstioDurations.parse(policy.connectionPool().tcp().connectTimeout());
+      if (!d.isZero()) {
+        return d;
+      }
+      log.warn("{}: connectionPool.tcp.connectTimeout: must be greater than 0; 10s used", where);
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: connectionPool.tcp.connectTimeout: {}; 10s used", where, e.getMessage());
+    }
+    return DEFAULT_CONNECT_TIMEOUT;
+  }
+
+  private static Cluster.LbPolicy lbPolicy(TrafficPolicy policy, String where) {
+    String simple =
+        policy == null || policy.loadBalancer() == null ? null : policy.loadBalancer().simple();
+    if (simple == null) {
+      return Cluster.LbPolicy.ROUND_ROBIN;
+    }
+    switch (simple.toUpperCase(Locale.ROOT)) {
+      case "RANDOM":
+        return Cluster.LbPolicy.RANDOM;
+      case "LEAST_REQUEST":
+      case "LEAST_CONN":
+        return Cluster.LbPolicy.LEAST_REQUEST;
+      case "ROUND_ROBIN":
+      case "UNSPECIFIED":
+        return Cluster.LbPolicy.ROUND_ROBIN;
+      default:
+        log.warn("{}: loadBalancer.simple: {} is not supported by Bowline yet; ROUND_ROBIN used",
+            where, simple);
+        return Cluster.LbPolicy.ROUND_ROBIN;
+    }
+  }
+
+  private static UInt32Value limit(int configured) {
+    return UInt32Value.of(configured > 0 ? configured : UNLIMITED);
+  }
+}

@@ -1,0 +1,153 @@
+package dev.bowline.kernel.pilot.translate;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The memo of one push: everything a translation computes that does not depend on the individual
+ * proxy, computed at most once per {@link PushContext}. Outbound clusters and endpoints are shared
+ * by every proxy; the sidecar route table, the proxyless listeners and routes and a gateway's
+ * listeners and routes are shared by the proxies of one namespace whose labels satisfy the same
+ * {@code sourceLabels} selectors (and, for gateways, that the same Gateways select). So a push to
+ * 200 sidecars of one namespace builds the outbound part once, and every proxy gets the very same
+ * resource objects.
+ *
+ * <p>Create one per push (or let {@link XdsTranslator#translate(dev.bowline.kernel.pilot.node.ProxyNode,
+ * PushContext)} keep it) and drop it with the context. Thread-safe: proxies may be translated
+ * concurrently; each value is computed by one thread while others needing it wait.
+ */
+public final class TranslationCache {
+
+  private final PushContext context;
+  private final Once<PushIndex> index;
+  private final Once<VirtualServiceRoutes> rules;
+  private final Once<List<OutboundClusterSpec>> specs;
+  private final Once<List<Cluster>> clusters;
+  private final Once<List<Cluster>> proxylessClusters;
+  private final Once<List<ClusterLoadAssignment>> endpoints;
+  private final Map<List<Object>, Once<RouteConfiguration>> sidecarRoutes = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Once<ListenersAndRoutes>> proxyless = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Once<ListenersAndRoutes>> gateways = new ConcurrentHashMap<>();
+
+  /** An empty memo for {@code context}. */
+  public TranslationCache(PushContext context) {
+    // Lists are made with List.copyOf so that ProxyResources, which copies with List.copyOf, keeps
+    // the very same instances (it would copy a Stream.toList() result again).
+    this.context = Objects.requireNonNull(context, "context");
+    index = new Once<>(() -> new PushIndex(context));
+    rules = new Once<>(() -> new VirtualServiceRoutes(index()));
+    specs = new Once<>(() -> OutboundClusters.specs(index()));
+    clusters =
+        new Once<>(() -> List.copyOf(specs.get().stream().map(OutboundClusters::cluster).toList()));
+    proxylessClusters =
+        new Once<>(
+            () -> List.copyOf(clusters.get().stream().map(OutboundClusters::forProxyless).toList()));
+    endpoints =
+        new Once<>(
+            () -> {
+              List<ClusterLoadAssignment> out = new ArrayList<>();
+              for (OutboundClusterSpec spec : specs.get()) {
+                out.add(LoadAssignments.of(spec, context.registry()));
+              }
+              return List.copyOf(out);
+            });
+  }
+
+  /** The push this memo belongs to. */
+  public PushContext context() {
+    return context;
+  }
+
+  PushIndex index() {
+    return index.get();
+  }
+
+  VirtualServiceRoutes rules() {
+    return rules.get();
+  }
+
+  /** Every outbound cluster, ordered by name. */
+  List<Cluster> outboundClusters() {
+    return clusters.get();
+  }
+
+  /** The outbound clusters as proxyless clients take them, ordered by name. */
+  List<Cluster> proxylessClusters() {
+    return proxylessClusters.get();
+  }
+
+  /** The assignment of every outbound cluster, ordered by cluster name. */
+  List<ClusterLoadAssignment> endpoints() {
+    return endpoints.get();
+  }
+
+  /** The sidecar route table {@code outbound} for proxies of a namespace and source signature. */
+  RouteConfiguration sidecarRoutes(String namespace, Map<String, String> labels) {
+    List<Object> key = List.of(namespace, index().sourceSignature(labels));
+    return sidecarRoutes
+        .computeIfAbsent(
+            key, k -> new Once<>(() -> SidecarOutboundRoutes.build(index(), rules(), namespace,
+                labels)))
+        .get();
+  }
+
+  /** Proxyless listeners and routes for clients of a namespace and source signature. */
+  ListenersAndRoutes proxyless(String namespace, Map<String, String> labels) {
+    List<Object> key = List.of(namespace, index().sourceSignature(labels));
+    return proxyless
+        .computeIfAbsent(
+            key, k -> new Once<>(() -> ProxylessResources.build(index(), rules(), namespace,
+                labels)))
+        .get();
+  }
+
+  /** Gateway listeners and routes for a gateway proxy. */
+  ListenersAndRoutes gateway(String namespace, Map<String, String> labels) {
+    var selected = index().gatewaysSelecting(labels);
+    List<Object> key =
+        List.of(
+            namespace,
+            index().sourceSignature(labels),
+            selected.stream().map(g -> g.key().toString()).toList());
+    return gateways
+        .computeIfAbsent(
+            key,
+            k -> new Once<>(() -> GatewayResources.build(index(), rules(), selected, namespace,
+                labels)))
+        .get();
+  }
+
+  /**
+   * A value computed on first use by one thread, the others waiting for it. A failure is not
+   * remembered: the next caller tries again.
+   */
+  private static final class Once<T> {
+    private final Supplier<T> supplier;
+    private volatile T value;
+
+    Once(Supplier<T> supplier) {
+      this.supplier = supplier;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = Objects.requireNonNull(supplier.get());
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.bowline.kernel.pilot.xds;
+
+import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.pilot.xds.ProxyStatusTracker.Answer;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.exception.RequestException;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Status;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hears every stream of the discovery server: registers a client when the first request of a
+ * stream arrives (refusing a malformed node with {@code INVALID_ARGUMENT} and a message naming the
+ * field), feeds the status tracker with requests and responses, counts responses and rejections,
+ * and forgets a stream when it closes.
+ *
+ * <p><b>Threading.</b> Called by java-control-plane on gRPC threads (and on the push thread for
+ * responses a new snapshot triggers); thread-safe. It holds no lock while calling {@link Events}.
+ */
+final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
+
+  private static final Logger LOG = LoggerFactory.getLogger(XdsStreamCallbacks.class);
+
+  /** What the server does about connections. Called without locks held. */
+  interface Events {
+    /** A stream announced {@code node}; {@code change} says what that changed in the registry. */
+    void opened(ProxyNode node, ConnectedProxies.Change change);
+
+    /** The client {@code nodeId} acknowledged or rejected a response. */
+    void answered(String nodeId);
+
+    /** The last stream of {@code node} closed. */
+    void lastStreamClosed(ProxyNode node);
+  }
+
+  private final ConnectedProxies proxies;
+  private final ProxyStatusTracker tracker;
+  private final XdsMetrics metrics;
+  private final Events events;
+  private final ConcurrentMap<Long, String> defaultTypeUrlByStream = new ConcurrentHashMap<>();
+
+  XdsStreamCallbacks(
+      ConnectedProxies proxies, ProxyStatusTracker tracker, XdsMetrics metrics, Events events) {
+    this.proxies = proxies;
+    this.tracker = tracker;
+    this.metrics = metrics;
+    this.events = events;
+  }
+
+  @Override
+  public void onStreamOpen(long streamId, String typeUrl) {
+    defaultTypeUrlByStream.put(streamId, typeUrl);
+  }
+
+  @Override
+  public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
+    XdsResourceType type = typeOf(streamId, request.getTypeUrl());
+    Optional<ProxyNode> known = proxies.nodeOfStream(streamId);
+    ProxyNode node;
+    if (known.isEmpty()) {
+      node = announced(request.getNode());
+      ConnectedProxies.Change change = proxies.add(streamId, node);
+      tracker.open(streamId, node.id());
+      events.opened(node, change);
+    } else {
+      node = known.get();
+      if (request.hasNode() && !request.getNode().getId().equals(node.id())) {
+        throw invalid(
+            "node.id: this stream announced '"
+                + node.id()
+                + "' and now sends '"
+                + request.getNode().getId()
+                + "'; open a new stream for another node");
+      }
+    }
+    Answer answer = tracker.onRequest(streamId, type, request);
+    if (answer == Answer.NACK) {
+      metrics.rejected(type);
+      LOG.warn(
+          "{} rejected {} (nonce {}): {}",
+          node.id(),
+          type.shortName(),
+          request.getResponseNonce(),
+          request.getErrorDetail().getMessage());
+    }
+    if (answer == Answer.ACK || answer == Answer.NACK) {
+      events.answered(node.id());
+    }
+  }
+
+  @Override
+  public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request)
+      throws RequestException {
+    throw new RequestException(
+        Status.UNIMPLEMENTED.withDescription(
+            "incremental (delta) xDS is not served; use the state-of-the-world protocol"));
+  }
+
+  @Override
+  public void onV3StreamResponse(
+      long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+    String typeUrl =
+        response.getTypeUrl().isEmpty() ? request.getTypeUrl() : response.getTypeUrl();
+    if (typeUrl.isEmpty()) {
+      typeUrl = defaultTypeUrlByStream.getOrDefault(streamId, "");
+    }
+    XdsResourceType.fromTypeUrl(typeUrl)
+        .ifPresent(
+            type -> {
+              tracker.onResponse(streamId, type, request, response);
+              metrics.responseSent(type);
+            });
+  }
+
+  @Override
+  public void onStreamClose(long streamId, String typeUrl) {
+    closed(streamId);
+  }
+
+  @Override
+  public void onStreamCloseWithError(long streamId, String typeUrl, Throwable error) {
+    closed(streamId);
+  }
+
+  private void closed(long streamId) {
+    defaultTypeUrlByStream.remove(streamId);
+    tracker.close(streamId);
+    proxies.remove(streamId).ifPresent(events::lastStreamClosed);
+  }
+
+  private XdsResourceType typeOf(long streamId, String requestTypeUrl) throws RequestException {
+    String typeUrl =
+        requestTypeUrl.isEmpty()
+            ? defaultTypeUrlByStream.getOrDefault(streamId, "")
+            : requestTypeUrl;
+    Optional<XdsResourceType> type = XdsResourceType.fromTypeUrl(typeUrl);
+    if (type.isEmpty()) {
+      throw invalid(
+          "type_url: '"
+              + typeUrl
+              + "' is not served; Pilot serves "
+              + XdsResourceType.CLUSTERS.typeUrl()
+              + ", "
+              + XdsResourceType.ENDPOINTS.typeUrl()
+              + ", "
+              + XdsResourceType.LISTENERS.typeUrl()
+              + " and "
+              + XdsResourceType.ROUTES.typeUrl());
+    }
+    return type.get();
+  }
+
+  private static ProxyNode announced(Node node) throws RequestException {
+    if (node.getId().isEmpty()) {
+      throw invalid("node.id: the first request on a stream must carry the node, with an id");
+    }
+    try {
+      return ProxyNode.fromEnvoyNode(node);
+    } catch (IllegalArgumentException e) {
+      throw invalid("node '" + node.getId() + "': " + e.getMessage());
+    }
+  }
+
+  private static RequestException invalid(String message) {
+    return new RequestException(Status.INVALID_ARGUMENT.withDescription(message));
+  }
+}

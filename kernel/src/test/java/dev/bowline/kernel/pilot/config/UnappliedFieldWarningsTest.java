@@ -1,0 +1,120 @@
+package dev.bowline.kernel.pilot.config;
+
+import static dev.bowline.kernel.pilot.config.CheckedYaml.errors;
+import static dev.bowline.kernel.pilot.config.CheckedYaml.resource;
+import static dev.bowline.kernel.pilot.config.CheckedYaml.virtualService;
+import static dev.bowline.kernel.pilot.config.CheckedYaml.warnings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Fields Bowline accepts but does not apply are reported, never silently ignored. */
+class UnappliedFieldWarningsTest {
+
+  private static final String NOT_APPLIED = "not applied by Bowline yet (accepted and stored)";
+
+  @Test
+  void warnsAboutFaultInjectionInTheBookinfoRatingsRule() {
+    assertThat(errors(BookinfoYaml.RATINGS_DELAY)).isEmpty();
+    assertThat(warnings(BookinfoYaml.RATINGS_DELAY)).containsExactly("spec.http[0].fault: " + NOT_APPLIED);
+  }
+
+  @Test
+  void warnsAboutEveryUntypedFieldAtItsPath() {
+    String yaml = virtualService("""
+        hosts: [reviews]
+        tls:
+        - match: [{sniHosts: [reviews]}]
+          route: [{destination: {host: reviews}}]
+        http:
+        - match:
+          - uri: {prefix: /}
+            statPrefix: reviews
+          route:
+          - destination: {host: reviews}
+          mirror: {host: reviews-shadow}
+          mirrorPercentage: {value: 10}
+          corsPolicy: {allowOrigins: [{exact: "https://example.com"}]}
+        - directResponse:
+            status: 503
+            body: {string: unavailable}
+        """);
+
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly(
+        "spec.http[0].match[0].statPrefix: " + NOT_APPLIED,
+        "spec.http[0].mirror: " + NOT_APPLIED,
+        "spec.http[0].mirrorPercentage: " + NOT_APPLIED,
+        "spec.http[0].corsPolicy: " + NOT_APPLIED,
+        "spec.http[1].directResponse.body: " + NOT_APPLIED,
+        "spec.tls: " + NOT_APPLIED);
+  }
+
+  @Test
+  void warnsAboutTypedFieldsNotAppliedYet() {
+    String yaml = virtualService("""
+        hosts: [reviews]
+        exportTo: ["."]
+        http:
+        - match:
+          - sourceLabels: {app: productpage}
+            sourceNamespace: frontend
+          route:
+          - destination: {host: reviews}
+          retries: {attempts: 3, perTryTimeout: 2s}
+        """);
+
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly(
+        "spec.http[0].match[0].sourceLabels: " + NOT_APPLIED + ": rules match every source",
+        "spec.http[0].match[0].sourceNamespace: " + NOT_APPLIED + ": rules match every source",
+        "spec.http[0].retries: " + NOT_APPLIED + ": the proxy does not retry yet",
+        "spec.exportTo: " + NOT_APPLIED + ": every resource is visible in every namespace");
+  }
+
+  @Test
+  void warnsAboutDestinationRulePoliciesNotApplied() {
+    String yaml = resource("networking.istio.io/v1", "DestinationRule", """
+        host: reviews
+        trafficPolicy:
+          loadBalancer:
+            consistentHash: {httpHeaderName: x-user}
+          outlierDetection: {consecutive5xxErrors: 7, interval: 5m, baseEjectionTime: 15m}
+          tls: {mode: ISTIO_MUTUAL}
+        subsets:
+        - name: v1
+          labels: {version: v1}
+        """);
+
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly(
+        "spec.trafficPolicy.loadBalancer.consistentHash: " + NOT_APPLIED,
+        "spec.trafficPolicy.outlierDetection: " + NOT_APPLIED,
+        "spec.trafficPolicy.tls: " + NOT_APPLIED);
+  }
+
+  @Test
+  void treatsAnExplicitNullAsAbsent() {
+    assertThat(warnings(virtualService("hosts: [a]\nhttp:\n- route: [{destination: {host: a}}]\n  fault: null\n"))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"})
+  void storesSecurityKindsWithOneWarning(String kind) {
+    String yaml = resource("security.istio.io/v1", kind, "selector:\n  matchLabels: {app: reviews}\n");
+
+    assertThat(errors(yaml)).isEmpty();
+    assertThat(warnings(yaml)).containsExactly("spec: " + kind + " is stored but not enforced by Bowline yet");
+  }
+
+  @Test
+  void acceptsAnEmptyAuthorizationPolicyButRequiresAMappingSpec() {
+    String allowNothing = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n"
+        + "metadata: {name: allow-nothing, namespace: default}\nspec: {}\n";
+    assertThat(errors(allowNothing)).isEmpty();
+    assertThat(errors(allowNothing.replace("spec: {}", "spec: [deny]")))
+        .containsExactly("spec: expected a mapping, found a list");
+  }
+}

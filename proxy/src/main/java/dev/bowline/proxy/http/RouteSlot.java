@@ -1,0 +1,26 @@
+package dev.bowline.proxy.http;
+
+/**
+ * Where the connections of one HTTP connection manager find the route table, as Envoy's route
+ * config provider: every version of a listener's filter chain shares the slot, so a route change
+ * (an RDS update) applies to the next request of every connection, including keep-alive
+ * connections accepted under the previous version. A route table only reaches the slot when its
+ * configuration is committed ({@link HttpConnectionManager#publishRoutes()}).
+ *
+ * <p>Thread-safe: published by the control thread, read per request on the event loops.
+ */
+public final class RouteSlot {
+
+  private volatile HttpRouter router;
+
+  /** An empty slot; it is filled when the first configuration using it is committed. */
+  public RouteSlot() {}
+
+  HttpRouter router() {
+    return router;
+  }
+
+  void publish(HttpRouter next) {
+    router = next;
+  }
+}
