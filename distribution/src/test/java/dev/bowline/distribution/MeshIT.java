@@ -60,10 +60,28 @@ class MeshIT {
     clientOutbound = sidecar("client");
     viaSidecar = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .proxy(ProxySelector.of(new InetSocketAddress("127.0.0.1", clientOutbound))).build();
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> assertThat(ctl("proxy-status").stdout())
-            .contains("reviews-v1.default", "reviews-v2.default", "client.default")
-            .doesNotContain("STALE", "NOT SENT", "NACK"));
+    awaitAllSynced();
+  }
+
+  /** Waits until the three proxies are connected and SYNCED on every type, then shows it with bowlinectl. */
+  private void awaitAllSynced() throws Exception {
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(this::allSynced);
+    assertThat(ctl("proxy-status").stdout())
+        .contains("reviews-v1.default", "reviews-v2.default", "client.default")
+        .doesNotContain("STALE", "NOT SENT", "NACK");
+  }
+
+  private boolean allSynced() throws InterruptedException {
+    String body;
+    try {
+      body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/api/v1/proxies")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      return false;
+    }
+    return body.contains("\"reviews-v1.default\"") && body.contains("\"reviews-v2.default\"")
+        && body.contains("\"client.default\"")
+        && !body.contains("STALE") && !body.contains("NOT_SENT") && !body.contains("NACK");
   }
 
   @AfterEach
@@ -92,8 +110,7 @@ class MeshIT {
     Distribution.Result applied = ctl("apply", "-f", write("split.yaml", destinationRule() + "---\n" + split(80, 20)));
     assertThat(applied.exitCode()).as(applied.stderr()).isZero();
     assertThat(applied.stdout()).contains("virtualservice/reviews created");
-    await().atMost(Duration.ofSeconds(20)).until(() -> ctl("proxy-status").stdout().contains("SYNCED")
-        && !ctl("proxy-status").stdout().contains("STALE"));
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(this::allSynced);
     awaitRouteShape();
     int v2 = 0;
     for (int i = 0; i < 2000; i++) {
@@ -155,12 +172,7 @@ class MeshIT {
 
     // It comes back: every proxy reconnects and is SYNCED, and the applied config survived.
     controlPlane = startControlPlane();
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-        .untilAsserted(() -> {
-          String status = ctl("proxy-status").stdout();
-          assertThat(status).contains("reviews-v1.default", "reviews-v2.default", "client.default")
-              .doesNotContain("STALE", "NOT SENT", "NACK");
-        });
+    awaitAllSynced();
     assertThat(ctl("get", "virtualservice", "reviews", "-o", "yaml").stdout()).contains("weight: 100");
     for (int i = 0; i < 50; i++) {
       assertThat(call()).isEqualTo("reviews v2");
@@ -168,10 +180,9 @@ class MeshIT {
     assertThat(ctl("proxy-config", "routes", "client.default").stdout()).contains("reviews.default.svc.cluster.local");
   }
 
-  private void awaitRouteShape() {
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(ctl("proxy-config", "routes", "client.default", "-o", "json").stdout())
-            .contains("|v2|reviews.default.svc.cluster.local"));
+  private void awaitRouteShape() throws Exception {
+    assertThat(ctl("proxy-config", "routes", "client.default", "-o", "json").stdout())
+        .contains("|v2|reviews.default.svc.cluster.local");
   }
 
   /**
