@@ -1,0 +1,278 @@
+package dev.bowline.kernel.bench;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.pilot.xds.XdsResourceType;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.Channel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One simulated sidecar holding an ADS stream to Pilot and speaking state-of-the-world xDS as
+ * Envoy does: it subscribes to clusters and listeners (wildcard), then to the endpoints of the EDS
+ * clusters it receives and to the route configurations its listeners name, updating those
+ * subscriptions as clusters and listeners change, and acknowledges every response. Every request
+ * carries the node.
+ *
+ * <p>It decodes only what that takes: clusters and listeners fully (they are few or change
+ * rarely), endpoint assignments and route configurations by name only, except the one assignment
+ * an armed {@link EndpointProbe} asks about. After each response it tells the fleet's armed {@link
+ * EndpointProbe} and {@link SyncTarget} whether it now meets them.
+ *
+ * <p><b>Threading.</b> gRPC delivers one stream's responses one at a time; all state is guarded
+ * by this object's monitor, so requests are never sent concurrently on the stream.
+ */
+final class SimulatedProxy {
+
+  private static final String HCM_TYPE_URL =
+      "type.googleapis.com/" + HttpConnectionManager.getDescriptor().getFullName();
+
+  private static final class TypeState {
+    List<String> subscription = List.of(); // empty: wildcard
+    String ackedVersion = "";
+    String lastNonce = "";
+    long acks;
+  }
+
+  private final int index;
+  private final Node node;
+  private final SimulatedProxyFleet fleet;
+  private final Map<XdsResourceType, TypeState> types = new EnumMap<>(XdsResourceType.class);
+  private StreamObserver<DiscoveryRequest> requests;
+  private ClientCallStreamObserver<DiscoveryRequest> call;
+  private int clusterPort = -1;
+  private int clusterCount;
+  private int endpointPort = -1;
+  private int endpointCount;
+
+  SimulatedProxy(int index, ProxyNode node, SimulatedProxyFleet fleet) {
+    this.index = index;
+    this.node = node.toEnvoyNode();
+    this.fleet = fleet;
+    for (XdsResourceType type : XdsResourceType.values()) {
+      types.put(type, new TypeState());
+    }
+  }
+
+  /** Opens the ADS stream on {@code channel} and subscribes to clusters and listeners. */
+  synchronized void start(Channel channel) {
+    requests =
+        AggregatedDiscoveryServiceGrpc.newStub(channel)
+            .streamAggregatedResources(
+                new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
+                  @Override
+                  public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> stream) {
+                    call = stream;
+                  }
+
+                  @Override
+                  public void onNext(DiscoveryResponse response) {
+                    onResponse(response);
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    fleet.failed(node.getId() + ": stream failed: " + t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    fleet.failed(node.getId() + ": the server ended the stream");
+                  }
+                });
+    send(XdsResourceType.CLUSTERS);
+    send(XdsResourceType.LISTENERS);
+  }
+
+  /** How many route responses this proxy has acknowledged. */
+  synchronized long routeAcks() {
+    return types.get(XdsResourceType.ROUTES).acks;
+  }
+
+  /** Where this proxy stands, for a diagnostic. */
+  synchronized String describe() {
+    StringBuilder out = new StringBuilder(node.getId());
+    out.append(": clusters ").append(clusterCount).append(" of port ").append(clusterPort)
+        .append(", assignments ").append(endpointCount).append(" of port ").append(endpointPort);
+    types.forEach((type, t) -> out.append(", ").append(type.shortName()).append(" acked ")
+        .append(t.acks).append(" (").append(t.ackedVersion).append(')'));
+    return out.toString();
+  }
+
+  /** Ends the stream (the process going away). */
+  synchronized void cancel() {
+    if (call != null) {
+      call.cancel("benchmark done", null);
+    }
+  }
+
+  private synchronized void onResponse(DiscoveryResponse response) {
+    long arrived = System.nanoTime();
+    fleet.received(response.getSerializedSize());
+    XdsResourceType type = XdsResourceType.fromTypeUrl(response.getTypeUrl()).orElse(null);
+    if (type == null) {
+      fleet.failed(node.getId() + ": unexpected type " + response.getTypeUrl());
+      return;
+    }
+    try {
+      switch (type) {
+        case CLUSTERS -> onClusters(response);
+        case ENDPOINTS -> onEndpoints(response, arrived);
+        case LISTENERS -> onListeners(response);
+        case ROUTES -> ack(type, response);
+      }
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      fleet.failed(node.getId() + ": cannot read a " + type.shortName() + " response: " + e);
+      return;
+    }
+    SyncTarget target = fleet.target();
+    if (target != null
+        && !target.hasReached(index)
+        && target.isMetBy(index, clusterPort, clusterCount, endpointPort, endpointCount,
+            types.get(XdsResourceType.ROUTES).acks)) {
+      target.reached(index, System.nanoTime());
+    }
+  }
+
+  private void onClusters(DiscoveryResponse response) throws InvalidProtocolBufferException {
+    List<String> edsNames = new ArrayList<>();
+    GenerationCount generation = new GenerationCount();
+    for (Any any : response.getResourcesList()) {
+      Cluster cluster = Cluster.parseFrom(any.getValue());
+      generation.add(cluster.getName());
+      if (cluster.getType() == Cluster.DiscoveryType.EDS) {
+        String serviceName = cluster.getEdsClusterConfig().getServiceName();
+        edsNames.add(fleet.intern(serviceName.isEmpty() ? cluster.getName() : serviceName));
+      }
+    }
+    TypeState eds = types.get(XdsResourceType.ENDPOINTS);
+    if (!edsNames.equals(eds.subscription)) {
+      eds.subscription = List.copyOf(edsNames);
+      send(XdsResourceType.ENDPOINTS);
+    }
+    clusterPort = generation.port();
+    clusterCount = generation.count();
+    ack(XdsResourceType.CLUSTERS, response);
+  }
+
+  private void onEndpoints(DiscoveryResponse response, long arrived)
+      throws InvalidProtocolBufferException {
+    EndpointProbe probe = fleet.probe();
+    boolean looking = probe != null && !probe.hasArrived(index);
+    GenerationCount generation = new GenerationCount();
+    for (Any any : response.getResourcesList()) {
+      String name = ResourceNameReader.nameOf(any.getValue());
+      generation.add(name);
+      if (looking && name.equals(probe.cluster())
+          && holds(ClusterLoadAssignment.parseFrom(any.getValue()), probe.address())) {
+        probe.arrived(index, arrived);
+      }
+    }
+    endpointPort = generation.port();
+    endpointCount = generation.count();
+    ack(XdsResourceType.ENDPOINTS, response);
+  }
+
+  private void onListeners(DiscoveryResponse response) throws InvalidProtocolBufferException {
+    List<String> routeNames = new ArrayList<>();
+    for (Any any : response.getResourcesList()) {
+      Listener listener = Listener.parseFrom(any.getValue());
+      for (FilterChain chain : listener.getFilterChainsList()) {
+        for (Filter filter : chain.getFiltersList()) {
+          if (filter.hasTypedConfig()
+              && filter.getTypedConfig().getTypeUrl().equals(HCM_TYPE_URL)) {
+            HttpConnectionManager hcm =
+                HttpConnectionManager.parseFrom(filter.getTypedConfig().getValue());
+            if (hcm.hasRds() && !routeNames.contains(hcm.getRds().getRouteConfigName())) {
+              routeNames.add(hcm.getRds().getRouteConfigName());
+            }
+          }
+        }
+      }
+    }
+    TypeState rds = types.get(XdsResourceType.ROUTES);
+    if (!routeNames.equals(rds.subscription)) {
+      rds.subscription = List.copyOf(routeNames);
+      send(XdsResourceType.ROUTES);
+    }
+    ack(XdsResourceType.LISTENERS, response);
+  }
+
+  private static boolean holds(ClusterLoadAssignment assignment, String address) {
+    for (LocalityLbEndpoints locality : assignment.getEndpointsList()) {
+      for (LbEndpoint endpoint : locality.getLbEndpointsList()) {
+        if (endpoint.getEndpoint().getAddress().getSocketAddress().getAddress().equals(address)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private void ack(XdsResourceType type, DiscoveryResponse response) {
+    TypeState t = types.get(type);
+    t.ackedVersion = response.getVersionInfo();
+    t.lastNonce = response.getNonce();
+    t.acks++;
+    send(type);
+  }
+
+  private void send(XdsResourceType type) {
+    TypeState t = types.get(type);
+    requests.onNext(
+        DiscoveryRequest.newBuilder()
+            .setNode(node)
+            .setTypeUrl(type.typeUrl())
+            .setVersionInfo(t.ackedVersion)
+            .setResponseNonce(t.lastNonce)
+            .addAllResourceNames(t.subscription)
+            .build());
+  }
+
+  /** Counts outbound resource names and the port they share (-1 when they do not share one). */
+  private static final class GenerationCount {
+    private int port = -1;
+    private int count;
+    private boolean mixed;
+
+    void add(String name) {
+      int p = ResourceNameReader.outboundPort(name);
+      if (p < 0) {
+        return;
+      }
+      count++;
+      if (port == -1 && !mixed) {
+        port = p;
+      } else if (port != p) {
+        mixed = true;
+        port = -1;
+      }
+    }
+
+    int port() {
+      return mixed ? -1 : port;
+    }
+
+    int count() {
+      return count;
+    }
+  }
+}
