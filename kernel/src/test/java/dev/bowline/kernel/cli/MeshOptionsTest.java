@@ -1,0 +1,76 @@
+package dev.bowline.kernel.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.proxy.MeshProxyOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The options that join {@code bowline proxy} to the mesh, as the node Pilot reads. */
+class MeshOptionsTest {
+
+  private static MeshOptions parse(String... args) {
+    MeshOptions options = new MeshOptions();
+    new CommandLine(options).parseArgs(args);
+    return options;
+  }
+
+  @Test
+  void aSidecarAnnouncesItsServiceLabelsAndPorts() {
+    MeshProxyOptions o = parse("--control-plane", "10.0.0.5:15010", "--service", "reviews",
+        "--namespace", "shop", "--labels", "app=reviews,version=v2", "--app-port", "9080",
+        "--ip", "10.0.0.7", "--workload-name", "reviews-vm-1").toOptions();
+
+    ProxyNode node = ProxyNode.fromEnvoyNode(o.node().toEnvoyNode());
+    assertThat(node.type()).isEqualTo(ProxyNode.Type.SIDECAR);
+    assertThat(node.id()).isEqualTo("sidecar~10.0.0.7~reviews-vm-1.shop~shop.svc.cluster.local");
+    assertThat(node.service()).isEqualTo("reviews");
+    assertThat(node.serviceAccount()).as("defaults to the service").isEqualTo("reviews");
+    assertThat(node.labels()).containsEntry("app", "reviews").containsEntry("version", "v2");
+    assertThat(node.appPort()).hasValue(9080);
+    assertThat(node.inboundPort()).isEqualTo(15006);
+    assertThat(node.outboundPort()).isEqualTo(15001);
+    assertThat(o.controlPlane()).isEqualTo("10.0.0.5:15010");
+    assertThat(o.admin().getPort()).isEqualTo(15000);
+  }
+
+  @Test
+  void aGatewayIsARouterNode() {
+    MeshProxyOptions o = parse("--control-plane", "127.0.0.1:15010", "--gateway",
+        "--namespace", "istio-system", "--labels", "istio=ingressgateway", "--ip", "127.0.0.1").toOptions();
+
+    assertThat(o.node().type()).isEqualTo(ProxyNode.Type.ROUTER);
+    assertThat(o.node().id()).startsWith("router~127.0.0.1~gateway-");
+    assertThat(o.node().labels()).containsEntry("istio", "ingressgateway");
+  }
+
+  @Test
+  void badValuesNameTheirOption() {
+    assertThatThrownBy(() -> parse("--control-plane", "cp", "--ip", "127.0.0.1").toOptions())
+        .hasMessageContaining("--control-plane 'cp'");
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15010", "--service", "reviews").toOptions())
+        .hasMessageContaining("--service needs --app-port");
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15010", "--service", "Reviews_1",
+        "--app-port", "1").toOptions())
+        .hasMessageContaining("--service 'Reviews_1'");
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15010", "--labels", "version=v 2").toOptions())
+        .hasMessageContaining("--labels").hasMessageContaining("version");
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15010", "--app-port", "70000", "--service", "a").toOptions())
+        .hasMessageContaining("--app-port 70000");
+  }
+
+  @Test
+  void theProxyCommandNeedsExactlyOneSourceOfConfiguration() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Launchers.commandLine(new BowlineMain());
+    cli.setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("proxy", "--bootstrap", "envoy.yaml", "--control-plane", "cp:15010"))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString()).contains("either --bootstrap FILE", "or --control-plane HOST:PORT");
+  }
+}
