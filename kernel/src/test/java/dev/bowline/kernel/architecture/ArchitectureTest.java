@@ -47,6 +47,8 @@ class ArchitectureTest {
             LayeringRules.CONTROL_PLANE_PARTS_ARE_INDEPENDENT,
             LayeringRules.MIXER_AND_CITADEL_ARE_INDEPENDENT,
             LayeringRules.CITADEL_IS_INDEPENDENT,
+            LayeringRules.PILOT_KNOWS_NOT_ITS_WIRING,
+            LayeringRules.PILOT_LAYERS,
             LayeringRules.NO_GRAB_BAG_PACKAGES)) {
       rule.check(production);
     }

@@ -79,6 +79,43 @@ final class LayeringRules {
           .allowEmptyShould(true)
           .because("Pilot, Mixer and Citadel meet only in spi.model and the process wiring");
 
+  /**
+   * Pilot is a library of the control plane: it knows nothing of the process that wires it (the
+   * API, the launchers, the composition roots, the demo) nor of the proxy runtime.
+   */
+  static final ArchRule PILOT_KNOWS_NOT_ITS_WIRING =
+      noClasses()
+          .that()
+          .resideInAPackage("dev.bowline.kernel.pilot..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "dev.bowline.kernel.api..",
+              "dev.bowline.kernel.cli..",
+              "dev.bowline.kernel.controlplane..",
+              "dev.bowline.kernel.demo..",
+              "dev.bowline.kernel.proxy..",
+              "dev.bowline.kernel.plugin..",
+              "org.pf4j..")
+          .because("the composition roots wire Pilot; Pilot does not reach back (ADR 0006)");
+
+  /**
+   * Inside Pilot the layers read istio/config/node → registry → translate → xds: the store and the
+   * registry know nothing of xDS, the translator nothing of the server.
+   */
+  static final ArchRule PILOT_LAYERS =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "dev.bowline.kernel.pilot.istio..",
+              "dev.bowline.kernel.pilot.config..",
+              "dev.bowline.kernel.pilot.registry..",
+              "dev.bowline.kernel.pilot.translate..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("dev.bowline.kernel.pilot.xds..")
+          .because("the ADS server is the top of Pilot: it serves what the layers below produce");
+
   /** No grab-bag packages. */
   static final ArchRule NO_GRAB_BAG_PACKAGES =
       noClasses()
