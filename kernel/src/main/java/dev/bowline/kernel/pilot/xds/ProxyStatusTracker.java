@@ -47,7 +47,7 @@ final class ProxyStatusTracker implements ClientProgress {
     List<String> subscription = List.of();
     String sentVersion = "";
     String sentNonce = "";
-    List<String> sentFor = List.of();
+    Set<String> sentFor = Set.of(); // a set: containsAll over 1000 names must not be quadratic
     String answeredNonce = "";
     String ackedVersion = "";
     String rejectedVersion = "";
@@ -136,7 +136,7 @@ final class ProxyStatusTracker implements ClientProgress {
       TypeTrack t = stream.types.get(type);
       t.sentVersion = response.getVersionInfo();
       t.sentNonce = response.getNonce();
-      t.sentFor = List.copyOf(request.getResourceNamesList());
+      t.sentFor = Set.copyOf(request.getResourceNamesList());
     }
   }
 

@@ -7,34 +7,56 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The content hash of one type's resources for one client: SHA-256 over the resources sorted by
- * name, each serialized deterministically (map fields in key order), so that equal contents give
- * equal hashes whatever order the generator listed them in. Stateless and thread-safe.
+ * name, each given by its name and the SHA-256 of its deterministic serialization (map fields in
+ * key order), so that equal contents give equal hashes whatever order the generator listed them
+ * in. {@link #of(List, Function)} takes the per-resource digests from a caller, who may memoize
+ * them ({@link ContentHashes}); the result is the same. Stateless and thread-safe.
  */
 final class ResourceHash {
+
+  private static final Comparator<Named> BY_NAME = Comparator.comparing(Named::name);
+
+  private record Named(String name, Message resource) {}
 
   private ResourceHash() {}
 
   /** The hash of {@code resources}, as 64 lowercase hex digits. */
   static String of(List<? extends Message> resources) {
+    return of(resources, ResourceHash::digestOf);
+  }
+
+  /**
+   * The hash of {@code resources}, as 64 lowercase hex digits, taking each resource's digest
+   * from {@code digests} (which must give what {@link #digestOf} gives).
+   */
+  static String of(List<? extends Message> resources, Function<Message, byte[]> digests) {
+    List<Named> named = new ArrayList<>(resources.size());
+    for (Message resource : resources) {
+      named.add(new Named(XdsResourceType.nameOf(resource), resource));
+    }
+    named.sort(BY_NAME);
     MessageDigest digest = sha256();
-    resources.stream()
-        .sorted(Comparator.comparing(XdsResourceType::nameOf))
-        .forEach(
-            resource -> {
-              byte[] name = XdsResourceType.nameOf(resource).getBytes(StandardCharsets.UTF_8);
-              byte[] body = deterministicBytes(resource);
-              digest.update(lengthPrefix(name.length));
-              digest.update(name);
-              digest.update(lengthPrefix(body.length));
-              digest.update(body);
-            });
+    for (Named n : named) {
+      byte[] name = n.name().getBytes(StandardCharsets.UTF_8);
+      byte[] body = digests.apply(n.resource());
+      digest.update(lengthPrefix(name.length));
+      digest.update(name);
+      digest.update(body);
+    }
     return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /** The SHA-256 (32 bytes) of {@code resource}'s deterministic serialization. */
+  static byte[] digestOf(Message resource) {
+    return sha256().digest(deterministicBytes(resource));
   }
 
   private static byte[] deterministicBytes(Message message) {

@@ -12,9 +12,11 @@ import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +51,13 @@ import org.slf4j.LoggerFactory;
  * clusters or endpoints, a new first step; if not, the pending first step now leads to the newer
  * target.
  *
- * <p><b>Threading.</b> {@link #publish}, {@link #settle} and {@link #forgetDisconnected} run on the
- * push thread only (the one {@code pushThread} executor); the read methods are thread-safe.
+ * <p><b>Sharing.</b> The clients of one push mostly hold the very same resource lists. Content
+ * hashes, the snapshot's maps and the union of a first step are computed once per list object
+ * (or pair of lists) and shared, until {@link #newPush()} drops these memos.
+ *
+ * <p><b>Threading.</b> {@link #publish}, {@link #settle}, {@link #newPush} and {@link
+ * #forgetDisconnected} run on the push thread only (the one {@code pushThread} executor); the read
+ * methods are thread-safe.
  */
 final class SnapshotPublisher {
 
@@ -88,6 +95,12 @@ final class SnapshotPublisher {
   private final Duration stageTimeout;
   private final ConcurrentMap<String, Published> published = new ConcurrentHashMap<>();
   private long stages; // push thread only
+  // Memos of the current push, push thread only:
+  private final ContentHashes hashes = new ContentHashes();
+  private final SharedSnapshots snapshots = new SharedSnapshots(hashes);
+  private final Map<ListPair, List<? extends Message>> unions = new HashMap<>();
+  private final Set<List<? extends Message>> checked =
+      Collections.newSetFromMap(new IdentityHashMap<>());
 
   SnapshotPublisher(
       SimpleCache<String> cache,
@@ -161,6 +174,17 @@ final class SnapshotPublisher {
       return;
     }
     finishStage(nodeId, stageId, false);
+  }
+
+  /**
+   * Drops the memos of the previous push (hashes, snapshot maps, unions), so that they keep no old
+   * resources alive. Called at the start of each push.
+   */
+  void newPush() {
+    hashes.clear();
+    snapshots.clear();
+    unions.clear();
+    checked.clear();
   }
 
   /** Completes a pending first step of {@code nodeId} if the client has answered it. */
@@ -251,26 +275,17 @@ final class SnapshotPublisher {
     cache.setSnapshot(nodeId, snapshotOf(resources, versions));
   }
 
-  private static Snapshot snapshotOf(
-      ProxyResources r, Map<XdsResourceType, TypeVersion> versions) {
-    return Snapshot.create(
-        r.clusters(),
-        versions.get(CLUSTERS).version(),
-        r.endpoints(),
-        versions.get(ENDPOINTS).version(),
-        r.listeners(),
-        versions.get(LISTENERS).version(),
-        r.routes(),
-        versions.get(ROUTES).version(),
-        List.of(),
-        "");
+  private Snapshot snapshotOf(ProxyResources r, Map<XdsResourceType, TypeVersion> versions) {
+    Map<XdsResourceType, String> byType = new EnumMap<>(XdsResourceType.class);
+    versions.forEach((type, v) -> byType.put(type, v.version()));
+    return snapshots.of(r, byType);
   }
 
-  private static Map<XdsResourceType, TypeVersion> versionsOf(
+  private Map<XdsResourceType, TypeVersion> versionsOf(
       ProxyResources resources, Map<XdsResourceType, TypeVersion> previous, long pushNumber) {
     Map<XdsResourceType, TypeVersion> out = new EnumMap<>(XdsResourceType.class);
     for (XdsResourceType type : XdsResourceType.values()) {
-      String hash = ResourceHash.of(type.of(resources));
+      String hash = hashes.of(type.of(resources));
       TypeVersion before = previous.get(type);
       out.put(
           type,
@@ -281,11 +296,37 @@ final class SnapshotPublisher {
     return out;
   }
 
-  private static <T extends Message> List<T> union(List<T> old, List<T> fresh) {
+  /**
+   * The resources of {@code fresh} and those of {@code old} whose names {@code fresh} lacks;
+   * {@code fresh} itself when it lacks none. Memoized per pair of list objects.
+   */
+  @SuppressWarnings("unchecked")
+  private <T extends Message> List<T> union(List<T> old, List<T> fresh) {
+    if (old == fresh) {
+      return fresh;
+    }
+    return (List<T>) unions.computeIfAbsent(new ListPair(old, fresh), k -> unionOf(old, fresh));
+  }
+
+  private static <T extends Message> List<T> unionOf(List<T> old, List<T> fresh) {
     Map<String, T> byName = new LinkedHashMap<>();
     fresh.forEach(r -> byName.put(XdsResourceType.nameOf(r), r));
+    int before = byName.size();
     old.forEach(r -> byName.putIfAbsent(XdsResourceType.nameOf(r), r));
-    return List.copyOf(byName.values());
+    return byName.size() == before ? fresh : List.copyOf(byName.values());
+  }
+
+  /** Two lists, compared by identity. */
+  private record ListPair(List<?> old, List<?> fresh) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ListPair p && p.old == old && p.fresh == fresh;
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * System.identityHashCode(old) + System.identityHashCode(fresh);
+    }
   }
 
   private static Map<String, String> newEdsClusters(List<Cluster> before, ProxyResources stage) {
@@ -314,10 +355,13 @@ final class SnapshotPublisher {
         && cluster.getType() == Cluster.DiscoveryType.EDS;
   }
 
-  private static void checkNames(String nodeId, ProxyResources resources) {
+  private void checkNames(String nodeId, ProxyResources resources) {
     for (XdsResourceType type : XdsResourceType.values()) {
-      Map<String, Integer> seen = new HashMap<>();
       List<? extends Message> list = type.of(resources);
+      if (checked.contains(list)) {
+        continue; // the same list object passed for another client of this push
+      }
+      Map<String, Integer> seen = new HashMap<>();
       for (int i = 0; i < list.size(); i++) {
         String name = XdsResourceType.nameOf(list.get(i));
         String path = fieldOf(type) + "[" + i + "]";
@@ -341,6 +385,7 @@ final class SnapshotPublisher {
                   + "]");
         }
       }
+      checked.add(list);
     }
   }
 

@@ -8,6 +8,7 @@ import dev.bowline.kernel.pilot.xds.ProxyStatus.TypeStatus;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.plugin.PluginMetrics;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
@@ -54,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * once no request came for the quiet period (100 ms by default), and at the latest the maximum
  * delay (10 s) after the first request it coalesces. A push reads one {@link PushContext}, asks the
  * {@link ResourceGenerator} for every connected client's resources and publishes them
- * make-before-break (see {@link SnapshotPublisher}). {@link #statuses()} says where each client
+ * make-before-break (see {@link SnapshotPublisher}). The context read is the previous push's
+ * instance as long as its config and registry snapshots are the same (see {@link
+ * LatestPushContext}), so a client that connects between pushes, and a push with nothing changed,
+ * reuse the generator's memo and the resource objects every other client holds. {@link #statuses()} says where each client
  * stands (acknowledged, behind, rejected); metrics use Istio's names (see {@link XdsMetrics}).
  *
  * <p><b>Threading.</b> Thread-safe. Pushes, and the first generation for a new client, run on one
@@ -69,7 +73,7 @@ public final class XdsServer implements AutoCloseable {
   private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
   private final ResourceGenerator generator;
-  private final Supplier<PushContext> contexts;
+  private final LatestPushContext contexts;
   private final ProxyLifecycleListener listener;
   private final Clock clock;
   private final String threadPrefix;
@@ -81,6 +85,7 @@ public final class XdsServer implements AutoCloseable {
   private final ConnectedProxies proxies;
   private final ProxyStatusTracker tracker = new ProxyStatusTracker();
   private final SnapshotPublisher publisher;
+  private final PackedResources packed = new PackedResources();
   private final PushDebouncer debouncer;
   private final XdsMetrics metrics;
   private final Server server;
@@ -95,7 +100,7 @@ public final class XdsServer implements AutoCloseable {
 
   private XdsServer(Builder b) throws IOException {
     this.generator = b.generator;
-    this.contexts = b.contexts;
+    this.contexts = new LatestPushContext(b.contexts);
     this.listener = b.listener;
     this.clock = b.clock;
     this.threadPrefix = "bowline-xds-" + INSTANCES.incrementAndGet() + "-";
@@ -119,8 +124,11 @@ public final class XdsServer implements AutoCloseable {
     this.debouncer = new PushDebouncer(pushThread, b.debounceQuiet, b.debounceMax, this::push);
     XdsStreamCallbacks callbacks =
         new XdsStreamCallbacks(proxies, tracker, metrics, new ConnectionEvents());
+    // Each resource object is packed into an Any once, however many clients it goes to.
     V3DiscoveryServer discovery =
-        new V3DiscoveryServer(List.of(callbacks), new PresentNamesConfigWatcher(cache));
+        new V3DiscoveryServer(
+            List.of(callbacks), new PresentNamesConfigWatcher(cache), new DefaultExecutorGroup(),
+            packed);
 
     this.server = startServer(b, discovery, new SotwRequestNormalizer());
     LOG.info("xDS server listening on {}", server.getListenSockets());
@@ -262,11 +270,13 @@ public final class XdsServer implements AutoCloseable {
     long number = ++pushNumber;
     PushContext context;
     try {
-      context = contexts.get();
+      context = contexts.read();
     } catch (RuntimeException e) {
       LOG.error("push {} ({}): reading the push context failed", number, batch.reasons(), e);
       return;
     }
+    publisher.newPush();
+    packed.newPush();
     List<Connection> clients = proxies.all();
     int failures = 0;
     for (Connection client : clients) {
@@ -303,7 +313,7 @@ public final class XdsServer implements AutoCloseable {
     }
     PushContext context;
     try {
-      context = contexts.get();
+      context = contexts.read();
     } catch (RuntimeException e) {
       LOG.error("{}: reading the push context failed", nodeId, e);
       return;

@@ -32,8 +32,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +116,42 @@ class XdsServerTest {
     assertThat(clusters.sentNonce()).isEqualTo(client.last(CLUSTERS).orElseThrow().nonce());
     assertThat(clusters.rejectMessage()).isEmpty();
     assertThat(server.statuses()).extracting(ProxyStatus::nodeId).containsExactly(node.id());
+  }
+
+  @Test
+  void clientsConnectingBetweenPushesShareTheLatestContextUntilTheRegistryChanges()
+      throws IOException {
+    AtomicReference<PlatformSnapshot> registry = new AtomicReference<>(PlatformSnapshot.EMPTY);
+    SwitchableGenerator generator =
+        new SwitchableGenerator(mesh(prefixes("/", "outbound|80||a")));
+    XdsServer server =
+        start(
+            XdsServer.builder(
+                generator,
+                () -> new PushContext(ConfigSnapshot.EMPTY, registry.get(), MeshSettings.DEFAULTS)));
+    ProxyNode first = sidecar("first");
+    ProxyNode second = sidecar("second");
+
+    envoy(server, first);
+    awaitAll(server, first.id(), SyncState.SYNCED);
+    envoy(server, second);
+    awaitAll(server, second.id(), SyncState.SYNCED);
+
+    assertThat(generator.contexts()).hasSize(2);
+    assertThat(generator.contexts().get(1)).isSameAs(generator.contexts().get(0));
+
+    server.requestPush("nothing changed");
+    await().atMost(10, TimeUnit.SECONDS).until(() -> generator.contexts().size() == 4);
+    PushContext initial = generator.contexts().get(0);
+    assertThat(generator.contexts()).allSatisfy(c -> assertThat(c).isSameAs(initial));
+
+    registry.set(new PlatformSnapshot(List.of(), Map.of(), List.of()));
+    server.requestPush("registry");
+    await().atMost(10, TimeUnit.SECONDS).until(() -> generator.contexts().size() == 6);
+    PushContext changed = generator.contexts().get(4);
+    assertThat(changed).isNotSameAs(initial);
+    assertThat(changed.registry()).isSameAs(registry.get());
+    assertThat(generator.contexts().get(5)).isSameAs(changed);
   }
 
   @Test
