@@ -2,11 +2,11 @@ package dev.bowline.proxy.http;
 
 import dev.bowline.proxy.http.hardening.Http1Hardening;
 import dev.bowline.proxy.http2.StreamReading;
+import dev.bowline.proxy.route.RetryPolicy;
 import dev.bowline.proxy.upstream.Cluster;
 import dev.bowline.proxy.upstream.ClusterHost;
-import dev.bowline.proxy.upstream.PoolCallback;
 import dev.bowline.proxy.upstream.UpstreamConnection;
-import dev.bowline.proxy.upstream.UpstreamListener;
+import dev.bowline.proxy.upstream.UpstreamResetReason;
 import dev.bowline.spi.lb.PickContext;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -26,11 +26,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -39,10 +37,18 @@ import java.util.concurrent.TimeUnit;
  * connection on the same event loop, stream the request body up and the response down with
  * backpressure both ways, or answer locally with an Envoy response flag.
  *
+ * <p><b>Retries.</b> Under a route's retry policy the request goes to the upstream in tries ({@link
+ * UpstreamAttempt}), as Envoy's router does: a try that fails before its response head is
+ * forwarded (connect failure, reset, per-try timeout) or whose response head is retriable is
+ * abandoned, and after a jittered back-off (a timer on the event loop) a new try goes to another
+ * host if there is one. {@link RetryState} decides and counts; {@link UpstreamRequestBody} keeps
+ * the body for the next try up to the listener's buffer limit (a larger body stops retrying and
+ * streams on). Once a response head goes downstream, nothing is retried.
+ *
  * <p><b>Threading.</b> Confined to the downstream connection's event loop, which is also the
  * upstream connection's.
  */
-final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFormat.Entry {
+final class Http1Exchange implements AccessLogFormat.Entry {
 
   private final Http1ServerConnection connection;
   private final HttpConnectionManager manager;
@@ -55,14 +61,21 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
   private final long startEpochMillis;
   private long endNanos;
   private HttpHeaders responseHeaders;
-  private final ArrayDeque<HttpContent> pendingBody = new ArrayDeque<>();
+  private final UpstreamRequestBody body = new UpstreamRequestBody();
 
   private RouteDecision.Forward forward;
   private FilterRun filterRun;
   private Cluster cluster;
-  private ClusterHost host;
   private boolean admitted;
-  private UpstreamConnection upstream;
+  /** The current try (the last one once the exchange is done); null before it and between tries. */
+  private UpstreamAttempt attempt;
+  /** The host of the latest try, for the access log. */
+  private ClusterHost lastHost;
+  /** Null without a retry policy, and once retrying is over. */
+  private RetryState retry;
+  private ScheduledFuture<?> backOff;
+  private boolean retryOverflow;
+  private boolean retryLimitExceeded;
   private boolean requestComplete;
   private boolean responseStarted;
   private boolean responseChunkedDownstream;
@@ -162,18 +175,16 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
       return;
     }
     admitted = true;
-    host = cluster.pick(PickContext.NONE);
+    ClusterHost host = cluster.pick(PickContext.NONE);
     if (host == null) {
-      cluster.stats().noHealthyHost();
-      respondLocally(503, "no healthy upstream", null, ResponseFlags.NO_HEALTHY_UPSTREAM, forward.responseEdits());
+      noHealthyUpstream();
       return;
     }
-    host.requestStarted();
     request.setUri(forward.path());
     request.headers().set(HttpHeaderNames.HOST, forward.authority());
-    long timeoutMs = forward.timeout().toMillis();
-    if (timeoutMs > 0) {
-      request.headers().set("x-envoy-expected-rq-timeout-ms", Long.toString(timeoutMs));
+    long expectedTimeoutMs = expectedTimeoutMillis();
+    if (expectedTimeoutMs > 0) {
+      request.headers().set("x-envoy-expected-rq-timeout-ms", Long.toString(expectedTimeoutMs));
     }
     forward.requestEdits().apply(request.headers());
     if (bodyExpected && !HttpUtil.isContentLengthSet(request)) {
@@ -188,9 +199,97 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
           new io.netty.handler.codec.http.DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
-    // Hold the body until a connection is ready; stop reading more meanwhile.
+    RetryPolicy policy = forward.retryPolicy();
+    if (policy != null && !policy.conditions().isEmpty()) {
+      startRetrying(policy);
+    }
+    if (requestComplete) {
+      startRouteTimer();
+    }
+    startAttempt(host);
+  }
+
+  /**
+   * The timeout the upstream is told to expect ({@code x-envoy-expected-rq-timeout-ms}): the
+   * per-try timeout when it is set and shorter than the route's, else the route's; 0 for none.
+   */
+  private long expectedTimeoutMillis() {
+    long routeMs = forward.timeout().toMillis();
+    long perTryMs = perTryTimeoutMillis();
+    return perTryMs > 0 && (routeMs == 0 || perTryMs < routeMs) ? perTryMs : routeMs;
+  }
+
+  private long perTryTimeoutMillis() {
+    RetryPolicy policy = forward.retryPolicy();
+    return policy == null ? 0 : policy.perTryTimeout().toMillis();
+  }
+
+  /**
+   * Sets up retrying: the retry state and, when a retry can happen, the buffer that keeps the body
+   * for it (taking the pieces that came before routing). A body already over the limit means no
+   * retry.
+   */
+  private void startRetrying(RetryPolicy policy) {
+    retry = new RetryState(policy, cluster);
+    if (!retry.mayRetry()) {
+      // num_retries 0: outcomes are still judged (URX), but nothing is sent twice.
+      return;
+    }
+    if (!body.keepForRetries(bufferLimitBytes())) {
+      abandonRetries();
+    }
+  }
+
+  /**
+   * The listener's {@code per_connection_buffer_limit_bytes}: the server makes it each downstream
+   * connection's write high-water mark (for an HTTP/2 stream, its connection's).
+   */
+  private long bufferLimitBytes() {
+    Channel downstream = connection.isStream() ? ctx.channel().parent() : ctx.channel();
+    return downstream.config().getWriteBufferHighWaterMark();
+  }
+
+  /** The body outgrew the buffer: this request is not retried any more (Envoy counts it so). */
+  private void abandonRetries() {
+    cluster.stats().retryAbandoned();
+    retry.close();
+    retry = null;
+  }
+
+  /** Retrying is over: the response goes downstream. */
+  private void stopRetrying() {
+    if (retry != null) {
+      retry.close();
+      retry = null;
+    }
+    body.stopKeeping();
+  }
+
+  /** Starts the route timeout once the request is routed upstream and complete. */
+  private void startRouteTimer() {
+    if (!admitted || done || timeout != null) {
+      return;
+    }
+    long timeoutMs = forward.timeout().toMillis();
+    if (timeoutMs > 0) {
+      timeout = ctx.channel().eventLoop().schedule(this::onTimeout, timeoutMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Starts a try at {@code host}: asks the pool for a connection; the body waits meanwhile. */
+  private void startAttempt(ClusterHost host) {
+    lastHost = host;
+    if (retry != null) {
+      retry.tried(host);
+    }
+    attempt = new UpstreamAttempt(this, host);
     connection.pauseReading();
-    cluster.pool(ctx.channel().eventLoop(), manager.connector()).acquire(host, this);
+    cluster.pool(ctx.channel().eventLoop(), manager.connector()).acquire(host, attempt);
+  }
+
+  private void noHealthyUpstream() {
+    cluster.stats().noHealthyHost();
+    respondLocally(503, "no healthy upstream", null, ResponseFlags.NO_HEALTHY_UPSTREAM, forward.responseEdits());
   }
 
   private void prepareRequestHeaders() {
@@ -231,64 +330,73 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     boolean last = content instanceof LastHttpContent;
     if (done) {
       content.release();
-    } else if (upstream != null) {
-      upstream.channel().write(content);
-      if (last) {
-        upstream.channel().flush();
+    } else {
+      Channel up = attempt != null && attempt.isConnected() ? attempt.connection().channel() : null;
+      switch (body.add(content, up, attempt == null)) {
+        case OUTGREW_BUFFER -> abandonRetries();
+        case LOST -> {
+          // Between tries, with nothing left to send the next one (Envoy's answer).
+          abandonRetries();
+          respondLocally(507, "exceeded request buffer limit while retrying upstream", null, ResponseFlags.NONE, forward.responseEdits());
+        }
+        default -> {}
+      }
+      if (up != null && last) {
+        up.flush();
       }
       // else flushed at the end of this read (flushUpstream)
-    } else {
-      pendingBody.add(content);
     }
     if (last) {
       requestComplete = true;
-      if (upstream != null) {
-        upstreamRequestSent();
+      if (!done) {
+        startRouteTimer();
+        if (attempt != null && attempt.isConnected()) {
+          attemptRequestSent();
+        }
       }
     }
   }
 
   /** Flushes body pieces written upstream during the current read. */
   void flushUpstream() {
-    if (upstream != null && !done) {
-      upstream.channel().flush();
+    if (!done && attempt != null && attempt.isConnected()) {
+      attempt.connection().channel().flush();
     }
   }
 
-  @Override
-  public void onReady(UpstreamConnection connection) {
-    if (done) {
-      // Answered meanwhile (downstream reset, timeout): the connection or stream is not needed.
-      connection.abandon();
-      return;
-    }
-    upstream = connection;
-    connection.bind(this);
+  /** The current try has its connection: send the head and the body so far. */
+  void onAttemptReady(UpstreamAttempt ready) {
+    Channel up = ready.connection().channel();
     upstreamSentNanos = System.nanoTime();
-    connection.channel().write(request);
-    HttpContent c;
-    while ((c = pendingBody.poll()) != null) {
-      connection.channel().write(c);
-    }
-    connection.channel().flush();
+    up.write(request);
+    body.writeTo(up);
+    up.flush();
     if (requestComplete) {
-      upstreamRequestSent();
-    } else if (connection.channel().isWritable()) {
+      attemptRequestSent();
+    } else if (up.isWritable()) {
       this.connection.resumeReading();
     }
   }
 
-  private void upstreamRequestSent() {
-    upstream.requestSent();
-    long timeoutMs = forward.timeout().toMillis();
-    if (timeoutMs > 0 && timeout == null && !done) {
-      timeout = ctx.channel().eventLoop().schedule(this::onTimeout, timeoutMs, TimeUnit.MILLISECONDS);
+  /** The whole request went to the current try: its per-try timeout starts. */
+  private void attemptRequestSent() {
+    UpstreamAttempt sent = attempt;
+    sent.connection().requestSent();
+    long perTryMs = perTryTimeoutMillis();
+    if (perTryMs > 0 && !responseStarted && !done && attempt == sent) {
+      sent.startPerTryTimer(ctx.channel().eventLoop(), perTryMs, () -> onPerTryTimeout(sent));
     }
   }
 
-  @Override
-  public void onFailure(boolean overflow, String detail) {
+  /** No connection for the current try: retried as a connect failure, else 503 UF (UO on overflow). */
+  void onAttemptFailure(UpstreamAttempt failed, boolean overflow, String detail) {
     if (done) {
+      return;
+    }
+    if (overflow) {
+      // Never retried (Envoy); the decision still tells the outcome of an earlier retry.
+      decideNotRetried();
+    } else if (retryAfter(RetryPolicy.UpstreamFailure.CONNECT_FAILURE)) {
       return;
     }
     respondLocally(
@@ -299,11 +407,69 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
         forward.responseEdits());
   }
 
-  @Override
-  public void onResponseHead(HttpResponse response) {
+  /** Retries after {@code failure} if the policy and the limits allow; true when scheduled. */
+  private boolean retryAfter(RetryPolicy.UpstreamFailure failure) {
+    return retry != null && act(retry.onFailure(failure));
+  }
+
+  private void decideNotRetried() {
+    if (retry != null) {
+      retry.onNotRetriable();
+    }
+  }
+
+  /** Acts on a retry decision: schedules the retry (true), or notes why there is none. */
+  private boolean act(RetryState.Decision decision) {
+    switch (decision) {
+      case RETRY -> {
+        scheduleRetry();
+        return true;
+      }
+      case LIMIT_EXCEEDED -> retryLimitExceeded = true;
+      case OVERFLOW -> retryOverflow = true;
+      default -> {}
+    }
+    return false;
+  }
+
+  /** Abandons the current try and starts the next after the back-off, on the event loop. */
+  private void scheduleRetry() {
+    UpstreamAttempt failed = attempt;
+    attempt = null;
+    failed.end(true, true);
+    connection.pauseReading();
+    backOff = ctx.channel().eventLoop().schedule(this::retryNow, retry.nextBackOffMicros(), TimeUnit.MICROSECONDS);
+  }
+
+  private void retryNow() {
+    backOff = null;
     if (done) {
       return;
     }
+    cluster.stats().retryRequestStarted();
+    ClusterHost host = cluster.pick(retry != null ? retry : PickContext.NONE);
+    if (host == null) {
+      noHealthyUpstream();
+      return;
+    }
+    startAttempt(host);
+  }
+
+  /**
+   * The current try's response head: retried if the policy says so (the try is abandoned),
+   * otherwise it goes downstream and nothing is retried any more.
+   */
+  void onAttemptResponseHead(UpstreamAttempt current, HttpResponse response) {
+    if (done) {
+      return;
+    }
+    if (retry != null) {
+      if (act(retry.onResponse(response.status().code(), response.headers()))) {
+        return;
+      }
+    }
+    stopRetrying();
+    current.stopPerTryTimer();
     responseStarted = true;
     responseCode = response.status().code();
     if (upgradeRequested && responseCode == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
@@ -372,6 +538,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     // Encoded synchronously: the bytes are in the outbound buffer before the codec goes.
     ctx.writeAndFlush(switching).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
 
+    UpstreamConnection upstream = attempt.connection();
     Channel down = ctx.channel();
     Channel up = upstream.channel();
     WebSocketTunnel tunnel =
@@ -414,8 +581,8 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     }
     done = true;
     endNanos = System.nanoTime();
-    if (host != null) {
-      host.requestFinished(false);
+    if (attempt != null) {
+      attempt.end(false, false);
     }
     if (admitted) {
       cluster.finishRequest();
@@ -423,8 +590,8 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     manager.accessLog().log(this);
   }
 
-  @Override
-  public void onResponseContent(HttpContent content) {
+  /** A piece of the current try's response body. Ownership passes to the exchange. */
+  void onAttemptResponseContent(UpstreamAttempt current, HttpContent content) {
     if (done) {
       content.release();
       return;
@@ -434,7 +601,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     if (!last) {
       ctx.write(content);
       if (!ctx.channel().isWritable()) {
-        StreamReading.pause(upstream.channel());
+        StreamReading.pause(current.connection().channel());
       }
       ctx.flush();
       return;
@@ -447,15 +614,26 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     finish(false);
   }
 
-  @Override
-  public void onUpstreamReset(String reason) {
+  /**
+   * The current try's connection closed or its stream was reset. Before the response head went
+   * downstream: retried if the policy says so, else 503 UC; after: the downstream connection is
+   * cut.
+   */
+  void onAttemptReset(UpstreamAttempt current, UpstreamResetReason reason, String detail) {
     if (done) {
       return;
     }
     if (!responseStarted) {
+      RetryPolicy.UpstreamFailure failure =
+          reason == UpstreamResetReason.REFUSED_STREAM
+              ? RetryPolicy.UpstreamFailure.REFUSED_STREAM
+              : RetryPolicy.UpstreamFailure.RESET;
+      if (retryAfter(failure)) {
+        return;
+      }
       respondLocally(
           503,
-          "upstream connect error or disconnect/reset before headers. reset reason: " + reason,
+          "upstream connect error or disconnect/reset before headers. reset reason: " + detail,
           null,
           ResponseFlags.UPSTREAM_CONNECTION_TERMINATION,
           forward.responseEdits());
@@ -468,8 +646,20 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     }
   }
 
-  @Override
-  public void onUpstreamWritabilityChanged(boolean writable) {
+  /** The current try's {@code per_try_timeout} expired before its response head: retry or 504 UT. */
+  private void onPerTryTimeout(UpstreamAttempt timedOut) {
+    if (done || timedOut != attempt || responseStarted) {
+      return;
+    }
+    cluster.stats().perTryTimedOut();
+    if (retryAfter(RetryPolicy.UpstreamFailure.PER_TRY_TIMEOUT)) {
+      return;
+    }
+    respondLocally(504, "upstream request timeout", null, ResponseFlags.UPSTREAM_REQUEST_TIMEOUT, forward.responseEdits());
+  }
+
+  /** The current try's connection can take more (true) or wants the body to pause (false). */
+  void onAttemptWritabilityChanged(boolean writable) {
     if (writable && !requestComplete) {
       connection.resumeReading();
     } else if (!writable) {
@@ -479,11 +669,11 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
 
   /** The downstream became writable again (true) or is backed up (false). */
   void onDownstreamWritabilityChanged(boolean writable) {
-    if (upstream != null && !done) {
+    if (!done && attempt != null && attempt.isConnected()) {
       if (writable) {
-        StreamReading.resume(upstream.channel());
+        StreamReading.resume(attempt.connection().channel());
       } else {
-        StreamReading.pause(upstream.channel());
+        StreamReading.pause(attempt.connection().channel());
       }
     }
   }
@@ -497,6 +687,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     }
   }
 
+  /** The route timeout, over every try and back-off: 504 UT, or a cut if the response started. */
   private void onTimeout() {
     if (done) {
       return;
@@ -541,9 +732,6 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     boolean close = closeAfterResponse;
     ctx.writeAndFlush(response).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
     finish(status >= 500);
-    if (upstream != null) {
-      upstream.abandon();
-    }
   }
 
   private void finish(boolean failed) {
@@ -555,17 +743,20 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
     if (timeout != null) {
       timeout.cancel(false);
     }
-    HttpContent c;
-    while ((c = pendingBody.poll()) != null) {
-      ReferenceCountUtil.release(c);
+    if (backOff != null) {
+      backOff.cancel(false);
+      backOff = null;
     }
-    if (upstream != null && (failed || !requestComplete)) {
-      upstream.abandon();
-    } else if (upstream != null) {
-      StreamReading.resume(upstream.channel());
-    }
-    if (host != null) {
-      host.requestFinished(failed || responseCode >= 500);
+    stopRetrying();
+    body.release();
+    if (attempt != null) {
+      // A try whose response did not complete here (or whose request did not) cannot be reused.
+      boolean abandon = failed || !requestComplete || !responseStarted;
+      UpstreamConnection upstream = attempt.connection();
+      if (!abandon && upstream != null) {
+        StreamReading.resume(upstream.channel());
+      }
+      attempt.end(failed || responseCode >= 500, abandon);
     }
     if (admitted) {
       cluster.finishRequest();
@@ -617,7 +808,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
 
   @Override
   public String responseFlags() {
-    return responseFlags;
+    return ResponseFlags.withRetryFlags(responseFlags, retryOverflow, retryLimitExceeded);
   }
 
   @Override
@@ -632,7 +823,7 @@ final class Http1Exchange implements UpstreamListener, PoolCallback, AccessLogFo
 
   @Override
   public String upstreamHost() {
-    return host == null ? "-" : host.endpoint().authority();
+    return lastHost == null ? "-" : lastHost.endpoint().authority();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.http;
 
+import dev.bowline.proxy.route.RetryPolicy;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
 
@@ -30,6 +31,7 @@ sealed interface RouteDecision {
    * @param timeout the route timeout; zero disables
    * @param requestEdits header changes for the upstream request
    * @param responseEdits header changes for the downstream response
+   * @param retryPolicy the route's retry policy, or {@code null} when it has none
    */
   record Forward(
       String cluster,
@@ -37,7 +39,8 @@ sealed interface RouteDecision {
       String authority,
       Duration timeout,
       HeaderEdits requestEdits,
-      HeaderEdits responseEdits)
+      HeaderEdits responseEdits,
+      RetryPolicy retryPolicy)
       implements RouteDecision {}
 
   /**

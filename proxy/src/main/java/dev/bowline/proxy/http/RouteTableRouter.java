@@ -70,7 +70,13 @@ final class RouteTableRouter implements HttpRouter {
                 responseEdits.apply(headers);
               };
       return new RouteDecision.Forward(
-          target.name(), path, authority, forward.timeout(), requestEdits, bothResponseEdits);
+          target.name(),
+          path,
+          authority,
+          forward.timeout(),
+          requestEdits,
+          bothResponseEdits,
+          forward.retryPolicy().orElse(null));
     }
     if (action instanceof RedirectAction redirect) {
       return new RouteDecision.Local(redirect.responseCode(), new byte[0], redirect.location(view), responseEdits);

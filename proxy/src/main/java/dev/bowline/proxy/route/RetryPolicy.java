@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A route's {@code retry_policy}, as a value; the data path performs the retries.
+ * A route's {@code retry_policy}, as a value, and which outcomes of an upstream try it retries
+ * (Envoy's {@code wouldRetryFromHeaders} and {@code wouldRetryFromReset}); the data path performs
+ * the retries.
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param retryOn Envoy's {@code retry_on}, as configured (comma-separated conditions such as {@code
  *     5xx,reset,connect-failure})
@@ -51,6 +55,79 @@ public record RetryPolicy(
   public RetryPolicy {
     conditions = Set.copyOf(conditions);
     retriableStatusCodes = List.copyOf(retriableStatusCodes);
+  }
+
+  /** The gRPC status codes the gRPC conditions name. */
+  private static final int GRPC_CANCELLED = 1;
+  private static final int GRPC_DEADLINE_EXCEEDED = 4;
+  private static final int GRPC_RESOURCE_EXHAUSTED = 8;
+  private static final int GRPC_INTERNAL = 13;
+  private static final int GRPC_UNAVAILABLE = 14;
+
+  /** How an upstream try ended without response headers. */
+  public enum UpstreamFailure {
+    /** No connection (or stream) could be had: refused, timed out, TLS failed, closed at once. */
+    CONNECT_FAILURE,
+    /** The upstream reset the stream with {@code REFUSED_STREAM}. */
+    REFUSED_STREAM,
+    /** The connection closed or the stream was reset after the request started. */
+    RESET,
+    /** The try's {@code per_try_timeout} expired before the response headers came. */
+    PER_TRY_TIMEOUT
+  }
+
+  /**
+   * Whether a try whose response head has {@code status} is retried, as Envoy decides: a response
+   * marked {@code x-envoy-ratelimited} only under {@code envoy-ratelimited}; otherwise {@code 5xx}
+   * (any 5xx), {@code gateway-error} (502, 503, 504), {@code retriable-4xx} (409), {@code
+   * retriable-status-codes} (the listed codes), and the gRPC conditions by the {@code grpc-status}
+   * of the head (a Trailers-Only response): {@code cancelled} (1), {@code deadline-exceeded} (4),
+   * {@code resource-exhausted} (8), {@code internal} (13), {@code unavailable} (14).
+   *
+   * @param grpcStatus the {@code grpc-status} of the response head, or -1 when it has none
+   * @param envoyRateLimited whether the head carries {@code x-envoy-ratelimited}
+   */
+  public boolean retriesResponse(int status, int grpcStatus, boolean envoyRateLimited) {
+    if (envoyRateLimited) {
+      return retriesOn("envoy-ratelimited");
+    }
+    if (status >= 500 && status <= 599 && retriesOn("5xx")) {
+      return true;
+    }
+    if ((status == 502 || status == 503 || status == 504) && retriesOn("gateway-error")) {
+      return true;
+    }
+    if (status == 409 && retriesOn("retriable-4xx")) {
+      return true;
+    }
+    if (isRetriableStatus(status) && retriesOn("retriable-status-codes")) {
+      return true;
+    }
+    return switch (grpcStatus) {
+      case GRPC_CANCELLED -> retriesOn("cancelled");
+      case GRPC_DEADLINE_EXCEEDED -> retriesOn("deadline-exceeded");
+      case GRPC_RESOURCE_EXHAUSTED -> retriesOn("resource-exhausted");
+      case GRPC_INTERNAL -> retriesOn("internal");
+      case GRPC_UNAVAILABLE -> retriesOn("unavailable");
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether a try that ended with {@code failure} before any response head is retried, as Envoy
+   * decides: {@code reset}, {@code 5xx} and {@code gateway-error} retry every such failure
+   * (a per-try timeout included); {@code connect-failure} and {@code reset-before-request} retry
+   * connection failures; {@code refused-stream} retries {@code REFUSED_STREAM} resets.
+   */
+  public boolean retriesFailure(UpstreamFailure failure) {
+    if (retriesOn("reset") || retriesOn("5xx") || retriesOn("gateway-error")) {
+      return true;
+    }
+    return switch (failure) {
+      case CONNECT_FAILURE -> retriesOn("connect-failure") || retriesOn("reset-before-request");
+      case REFUSED_STREAM -> retriesOn("refused-stream");
+      default -> false;
+    };
   }
 
   /** Whether {@code condition} (such as {@code 5xx}) is one to retry on. */

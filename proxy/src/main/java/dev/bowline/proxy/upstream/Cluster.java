@@ -31,6 +31,7 @@ public final class Cluster {
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
   private final AtomicInteger activeConnections = new AtomicInteger();
+  private final AtomicInteger activeRetries = new AtomicInteger();
   private final java.util.concurrent.ConcurrentMap<io.netty.channel.EventLoop, ConnectionPool> pools =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<ClusterHost> hosts = List.of();
@@ -121,6 +122,32 @@ public final class Cluster {
   /** Ends a request admitted by {@link #tryStartRequest()}. */
   public void finishRequest() {
     activeRequests.decrementAndGet();
+  }
+
+  /**
+   * Admits one retry under the {@code max_retries} circuit breaker, as Envoy does when it decides
+   * to retry: on success counts {@code upstream_rq_retry}; when the breaker is full counts {@code
+   * upstream_rq_retry_overflow} and returns false. A successful call must be paired with {@link
+   * #finishRetry()}, once the retry's outcome is known or its request ends.
+   */
+  public boolean tryStartRetry() {
+    if (activeRetries.incrementAndGet() > config.limits().maxRetries()) {
+      activeRetries.decrementAndGet();
+      stats.retryOverflow.increment();
+      return false;
+    }
+    stats.retries.increment();
+    return true;
+  }
+
+  /** Ends a retry admitted by {@link #tryStartRetry()}. */
+  public void finishRetry() {
+    activeRetries.decrementAndGet();
+  }
+
+  /** Retries admitted and not yet finished now. */
+  public int activeRetries() {
+    return activeRetries.get();
   }
 
   /**

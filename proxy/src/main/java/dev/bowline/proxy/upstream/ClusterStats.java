@@ -20,6 +20,12 @@ public final class ClusterStats {
   final Counter connectFailures;
   final Counter timeouts;
   final Counter noHealthyHost;
+  final Counter retries;
+  final Counter retrySuccesses;
+  final Counter retryLimitExceeded;
+  final Counter retryOverflow;
+  final Counter retryAbandoned;
+  final Counter perTryTimeouts;
   final Counter[] responsesByClass = new Counter[5];
 
   ClusterStats(String cluster, MetricRegistry metrics) {
@@ -33,6 +39,17 @@ public final class ClusterStats {
     connectFailures = metrics.counter("envoy_cluster_upstream_cx_connect_fail", "Upstream connection attempts that failed.", labels);
     timeouts = metrics.counter("envoy_cluster_upstream_rq_timeout", "Upstream requests that timed out.", labels);
     noHealthyHost = metrics.counter("envoy_cluster_upstream_cx_none_healthy", "Requests with no healthy host to go to.", labels);
+    retries = metrics.counter("envoy_cluster_upstream_rq_retry", "Retries scheduled.", labels);
+    retrySuccesses =
+        metrics.counter("envoy_cluster_upstream_rq_retry_success", "Retries whose outcome was not retried again.", labels);
+    retryLimitExceeded =
+        metrics.counter("envoy_cluster_upstream_rq_retry_limit_exceeded", "Retriable failures not retried because num_retries was reached.", labels);
+    retryOverflow =
+        metrics.counter("envoy_cluster_upstream_rq_retry_overflow", "Retries refused by the max_retries circuit breaker.", labels);
+    retryAbandoned =
+        metrics.counter("envoy_cluster_retry_or_shadow_abandoned", "Requests whose retries were given up because the body outgrew the buffer limit.", labels);
+    perTryTimeouts =
+        metrics.counter("envoy_cluster_upstream_rq_per_try_timeout", "Upstream tries that hit the per-try timeout.", labels);
     for (int i = 0; i < 5; i++) {
       responsesByClass[i] =
           metrics.counter(
@@ -50,6 +67,31 @@ public final class ClusterStats {
   /** Counts an upstream request timeout. */
   public void timedOut() {
     timeouts.increment();
+  }
+
+  /** Counts a retry whose try ended in an outcome not retried again ({@code upstream_rq_retry_success}). */
+  public void retrySucceeded() {
+    retrySuccesses.increment();
+  }
+
+  /** Counts a retriable failure with no retry left ({@code upstream_rq_retry_limit_exceeded}). */
+  public void retryLimitExceeded() {
+    retryLimitExceeded.increment();
+  }
+
+  /** Counts a request that stopped being retriable: its body outgrew the buffer limit. */
+  public void retryAbandoned() {
+    retryAbandoned.increment();
+  }
+
+  /** Counts a retry's upstream request in {@code upstream_rq_total} (the first try is counted on admission). */
+  public void retryRequestStarted() {
+    requestsTotal.increment();
+  }
+
+  /** Counts a try that hit its per-try timeout. */
+  public void perTryTimedOut() {
+    perTryTimeouts.increment();
   }
 
   /** Counts a request that found no healthy host. */

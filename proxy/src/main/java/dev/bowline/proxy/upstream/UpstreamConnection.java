@@ -171,6 +171,11 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
 
   private void deliverContent(HttpContent content) {
     UpstreamListener l = listener;
+    if (l == null) {
+      // The request let go of the connection while reading the head (a retry): nothing to hand on.
+      content.release();
+      return;
+    }
     boolean last = content instanceof LastHttpContent;
     if (last) {
       responseComplete = true;
@@ -209,6 +214,9 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
     if (l != null && !responseComplete) {
       Http2Error error = Http2Error.valueOf(reset.errorCode());
       l.onUpstreamReset(
+          error == Http2Error.REFUSED_STREAM
+              ? UpstreamResetReason.REFUSED_STREAM
+              : UpstreamResetReason.REMOTE_RESET,
           "remote reset (" + (error == null ? Long.toString(reset.errorCode()) : error.name()) + ")");
     }
   }
@@ -218,7 +226,7 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
     UpstreamListener l = listener;
     listener = null;
     if (l != null && !responseComplete) {
-      l.onUpstreamReset("connection termination");
+      l.onUpstreamReset(UpstreamResetReason.CONNECTION_TERMINATION, "connection termination");
     }
     pool.closed(this);
     if (tunnel) {
@@ -231,7 +239,8 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
     UpstreamListener l = listener;
     listener = null;
     if (l != null && !responseComplete) {
-      l.onUpstreamReset("protocol error: " + cause.getClass().getSimpleName());
+      l.onUpstreamReset(
+          UpstreamResetReason.PROTOCOL_ERROR, "protocol error: " + cause.getClass().getSimpleName());
     }
     ctx.close();
   }

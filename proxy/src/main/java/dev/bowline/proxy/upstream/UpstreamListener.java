@@ -21,8 +21,13 @@ public interface UpstreamListener {
    */
   void onResponseContent(HttpContent content);
 
-  /** The connection failed or closed before the response completed. */
-  void onUpstreamReset(String reason);
+  /**
+   * The connection failed or closed, or the stream was reset, before the response completed.
+   *
+   * @param reason what happened, as a retry policy tells it apart
+   * @param detail the words for a local reply or a log, such as {@code connection termination}
+   */
+  void onUpstreamReset(UpstreamResetReason reason, String detail);
 
   /** The upstream connection can take more (true) or wants the writer to pause (false). */
   void onUpstreamWritabilityChanged(boolean writable);

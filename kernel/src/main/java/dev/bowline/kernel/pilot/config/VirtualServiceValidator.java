@@ -319,7 +319,6 @@ final class VirtualServiceValidator {
         }
       }
     }
-    v.notApplied(path, "the proxy does not retry yet");
   }
 
   private static void unreachableRules(List<HttpRoute> rules, Validation v) {

@@ -70,7 +70,6 @@ class UnappliedFieldWarningsTest {
     assertThat(warnings(yaml)).containsExactly(
         "spec.http[0].match[0].sourceLabels: " + NOT_APPLIED + ": rules match every source",
         "spec.http[0].match[0].sourceNamespace: " + NOT_APPLIED + ": rules match every source",
-        "spec.http[0].retries: " + NOT_APPLIED + ": the proxy does not retry yet",
         "spec.exportTo: " + NOT_APPLIED + ": every resource is visible in every namespace");
   }
 
