@@ -1,6 +1,5 @@
 package dev.bowline.kernel.cli;
 
-import dev.bowline.kernel.config.HostConfigException;
 import dev.bowline.kernel.controlplane.ControlPlane;
 import dev.bowline.kernel.controlplane.ControlPlaneOptions;
 import dev.bowline.kernel.pilot.config.MeshSettings;
@@ -79,11 +78,8 @@ final class ControlPlaneCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("bowline control-plane: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    PluginHost plugins;
-    try {
-      plugins = PluginHost.start(host.pluginHostConfig(), new dev.bowline.proxy.stats.MetricRegistry());
-    } catch (HostConfigException e) {
-      spec.commandLine().getErr().println("bowline control-plane: " + e.getMessage());
+    PluginHost plugins = host.startPlugins(spec.commandLine().getErr(), "bowline control-plane").orElse(null);
+    if (plugins == null) {
       return ExitCodes.FAILED;
     }
     ControlPlane controlPlane;

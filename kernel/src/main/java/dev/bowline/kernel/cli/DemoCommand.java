@@ -1,6 +1,5 @@
 package dev.bowline.kernel.cli;
 
-import dev.bowline.kernel.config.HostConfigException;
 import dev.bowline.kernel.demo.Demo;
 import dev.bowline.kernel.demo.DemoOptions;
 import dev.bowline.kernel.plugin.PluginHost;
@@ -45,11 +44,8 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    PluginHost plugins;
-    try {
-      plugins = PluginHost.start(host.pluginHostConfig(), new dev.bowline.proxy.stats.MetricRegistry());
-    } catch (HostConfigException e) {
-      spec.commandLine().getErr().println("bowline demo: " + e.getMessage());
+    PluginHost plugins = host.startPlugins(spec.commandLine().getErr(), "bowline demo").orElse(null);
+    if (plugins == null) {
       return ExitCodes.FAILED;
     }
     Path dataDir = Files.createTempDirectory("bowline-demo");

@@ -3,10 +3,14 @@ package dev.bowline.kernel.cli;
 import dev.bowline.kernel.config.HostConfig;
 import dev.bowline.kernel.config.HostConfigException;
 import dev.bowline.kernel.config.HostConfigLoader;
+import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginHostConfig;
+import dev.bowline.proxy.stats.MetricRegistry;
+import picocli.CommandLine.Option;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import java.util.Optional;
 
 /**
  * The options every command that loads plugins shares: the configuration file and an override of
@@ -45,5 +49,18 @@ final class HostOptions {
             plugins.enabled(),
             plugins.disabled(),
             plugins.pluginConfig());
+  }
+
+  /**
+   * Starts the plugin host these options describe; when the host configuration is invalid, prints
+   * {@code <command>: <reason>} to {@code err} and returns empty (the caller exits with FAILED).
+   */
+  Optional<PluginHost> startPlugins(PrintWriter err, String command) {
+    try {
+      return Optional.of(PluginHost.start(pluginHostConfig(), new MetricRegistry()));
+    } catch (HostConfigException e) {
+      err.println(command + ": " + e.getMessage());
+      return Optional.empty();
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.bowline.kernel.cli;
 
-import dev.bowline.kernel.config.HostConfigException;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
@@ -81,11 +80,8 @@ final class ProxyCommand implements Callable<Integer> {
           "bowline proxy: --service, --labels and the other mesh options need --control-plane, not --bootstrap");
       return ExitCodes.USAGE;
     }
-    PluginHost plugins;
-    try {
-      plugins = PluginHost.start(host.pluginHostConfig(), new dev.bowline.proxy.stats.MetricRegistry());
-    } catch (HostConfigException e) {
-      spec.commandLine().getErr().println("bowline proxy: " + e.getMessage());
+    PluginHost plugins = host.startPlugins(spec.commandLine().getErr(), "bowline proxy").orElse(null);
+    if (plugins == null) {
       return ExitCodes.FAILED;
     }
     ProxyRuntime runtime;
