@@ -6,11 +6,11 @@ import dev.bowline.kernel.config.HostConfigLoader;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
-import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.Option;
 
 /**
  * The options every command that loads plugins shares: the configuration file and an override of
