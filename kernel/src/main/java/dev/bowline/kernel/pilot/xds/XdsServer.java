@@ -8,7 +8,6 @@ import dev.bowline.kernel.pilot.xds.ProxyStatus.TypeStatus;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.plugin.PluginMetrics;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
-import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.BindableService;
 import io.grpc.InsecureServerCredentials;
@@ -63,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threading.</b> Thread-safe. Pushes, and the first generation for a new client, run on one
  * dedicated push thread, never concurrently; lifecycle events are delivered on another dedicated
- * thread, in order, never while a lock is held. {@link #close()} stops every thread it started.
+ * thread, in order, never while a lock is held. Responses are built and sent on a small send pool,
+ * each stream's in order ({@link StreamExecutors}). {@link #close()} stops every thread it started.
  */
 public final class XdsServer implements AutoCloseable {
 
@@ -80,6 +80,7 @@ public final class XdsServer implements AutoCloseable {
   private final ScheduledThreadPoolExecutor pushThread;
   private final ExecutorService eventThread;
   private final ExecutorService grpcExecutor;
+  private final ExecutorService sendPool;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final ConnectedProxies proxies;
@@ -110,6 +111,9 @@ public final class XdsServer implements AutoCloseable {
     pushThread.setRemoveOnCancelPolicy(true);
     this.eventThread = Executors.newSingleThreadExecutor(named(threadPrefix + "events"));
     this.grpcExecutor = Executors.newCachedThreadPool(named(threadPrefix + "grpc"));
+    this.sendPool =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()), named(threadPrefix + "send"));
     this.bossGroup =
         new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory(threadPrefix + "boss", true), NioIoHandler.newFactory());
@@ -124,10 +128,13 @@ public final class XdsServer implements AutoCloseable {
     this.debouncer = new PushDebouncer(pushThread, b.debounceQuiet, b.debounceMax, this::push);
     XdsStreamCallbacks callbacks =
         new XdsStreamCallbacks(proxies, tracker, metrics, new ConnectionEvents());
-    // Each resource object is packed into an Any once, however many clients it goes to.
+    // Each resource object is packed into an Any once, however many clients it goes to; each
+    // stream's responses are built and sent on the send pool, in order, outside the cache's lock.
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(
-            List.of(callbacks), new PresentNamesConfigWatcher(cache), new DefaultExecutorGroup(),
+            List.of(callbacks),
+            new PresentNamesConfigWatcher(cache),
+            new StreamExecutors(sendPool),
             packed);
 
     this.server = startServer(b, discovery, new SotwRequestNormalizer());
@@ -237,6 +244,8 @@ public final class XdsServer implements AutoCloseable {
     grpcExecutor.shutdown(); // lets the callbacks of closing streams run
     await("gRPC executor", () -> grpcExecutor.awaitTermination(millis(), TimeUnit.MILLISECONDS));
     grpcExecutor.shutdownNow();
+    sendPool.shutdownNow();
+    await("send pool", () -> sendPool.awaitTermination(millis(), TimeUnit.MILLISECONDS));
     pushThread.shutdownNow();
     await("push thread", () -> pushThread.awaitTermination(millis(), TimeUnit.MILLISECONDS));
     eventThread.shutdown(); // delivers the events already queued
