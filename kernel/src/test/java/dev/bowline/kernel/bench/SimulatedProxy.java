@@ -22,8 +22,10 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One simulated sidecar holding an ADS stream to Pilot and speaking state-of-the-world xDS as
@@ -35,7 +37,9 @@ import java.util.Map;
  * <p>It decodes only what that takes: clusters and listeners fully (they are few or change
  * rarely), endpoint assignments and route configurations by name only, except the one assignment
  * an armed {@link EndpointProbe} asks about. After each response it tells the fleet's armed {@link
- * EndpointProbe} and {@link SyncTarget} whether it now meets them.
+ * EndpointProbe} and {@link SyncTarget} whether it now meets them. Like Envoy, it keeps the
+ * assignments it holds across EDS responses, which carry only what changed, and drops those of
+ * clusters it no longer has.
  *
  * <p><b>Threading.</b> gRPC delivers one stream's responses one at a time; all state is guarded
  * by this object's monitor, so requests are never sent concurrently on the stream.
@@ -62,6 +66,8 @@ final class SimulatedProxy {
   private int clusterCount;
   private int endpointPort = -1;
   private int endpointCount;
+  // The assignments held, by name: EDS responses may leave out what did not change (Envoy keeps it).
+  private final Set<String> assignments = new HashSet<>();
 
   SimulatedProxy(int index, ProxyNode node, SimulatedProxyFleet fleet) {
     this.index = index;
@@ -166,6 +172,8 @@ final class SimulatedProxy {
     TypeState eds = types.get(XdsResourceType.ENDPOINTS);
     if (!edsNames.equals(eds.subscription)) {
       eds.subscription = List.copyOf(edsNames);
+      assignments.retainAll(new HashSet<>(edsNames));
+      countAssignments();
       send(XdsResourceType.ENDPOINTS);
     }
     clusterPort = generation.port();
@@ -177,18 +185,25 @@ final class SimulatedProxy {
       throws InvalidProtocolBufferException {
     EndpointProbe probe = fleet.probe();
     boolean looking = probe != null && !probe.hasArrived(index);
-    GenerationCount generation = new GenerationCount();
     for (Any any : response.getResourcesList()) {
-      String name = ResourceNameReader.nameOf(any.getValue());
-      generation.add(name);
+      String name = fleet.intern(ResourceNameReader.nameOf(any.getValue()));
+      assignments.add(name);
       if (looking && name.equals(probe.cluster())
           && holds(ClusterLoadAssignment.parseFrom(any.getValue()), probe.address())) {
         probe.arrived(index, arrived);
       }
     }
+    countAssignments();
+    ack(XdsResourceType.ENDPOINTS, response);
+  }
+
+  private void countAssignments() {
+    GenerationCount generation = new GenerationCount();
+    for (String name : assignments) {
+      generation.add(name);
+    }
     endpointPort = generation.port();
     endpointCount = generation.count();
-    ack(XdsResourceType.ENDPOINTS, response);
   }
 
   private void onListeners(DiscoveryResponse response) throws InvalidProtocolBufferException {

@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,21 +35,34 @@ import java.util.Objects;
 final class SharedSnapshots {
 
   private final ContentHashes hashes;
+  private final AssignmentDigests assignmentDigests;
   private final Map<List<? extends Message>, Maps<?>> maps = new IdentityHashMap<>();
 
-  /** Snapshots whose resource versions come from {@code hashes}. */
-  SharedSnapshots(ContentHashes hashes) {
+  /**
+   * Snapshots whose resource versions come from {@code hashes}; the digests of each EDS version
+   * are recorded in {@code assignmentDigests}.
+   */
+  SharedSnapshots(ContentHashes hashes, AssignmentDigests assignmentDigests) {
     this.hashes = Objects.requireNonNull(hashes, "hashes");
+    this.assignmentDigests = Objects.requireNonNull(assignmentDigests, "assignmentDigests");
   }
 
   /** The snapshot of {@code resources}, each type at its version in {@code versions}. */
   Snapshot of(ProxyResources resources, Map<XdsResourceType, String> versions) {
+    String endpointsVersion = versions.get(XdsResourceType.ENDPOINTS);
+    SnapshotResources<ClusterLoadAssignment> endpoints =
+        resourcesOf(resources.endpoints(), endpointsVersion);
+    assignmentDigests.record(endpointsVersion, digestsOf(resources.endpoints()));
     return new SharedSnapshot(
         resourcesOf(resources.clusters(), versions.get(XdsResourceType.CLUSTERS)),
-        resourcesOf(resources.endpoints(), versions.get(XdsResourceType.ENDPOINTS)),
+        endpoints,
         resourcesOf(resources.listeners(), versions.get(XdsResourceType.LISTENERS)),
         resourcesOf(resources.routes(), versions.get(XdsResourceType.ROUTES)),
         new VersionedResources<Secret>(Maps.empty(), ""));
+  }
+
+  private Map<String, String> digestsOf(List<ClusterLoadAssignment> list) {
+    return ((Maps<?>) maps.get(list)).digests();
   }
 
   /** Drops the memoized maps. */
@@ -73,22 +87,29 @@ final class SharedSnapshots {
 
   /** One list's resources by name, plain and versioned. Immutable. */
   private record Maps<T extends Message>(
-      Map<String, VersionedResource<T>> versioned, Map<String, T> plain) {
+      Map<String, VersionedResource<T>> versioned,
+      Map<String, T> plain,
+      Map<String, String> digests) {
 
     static <T extends Message> Maps<T> of(List<T> list, ContentHashes hashes) {
       Map<String, VersionedResource<T>> versioned = new LinkedHashMap<>();
       Map<String, T> plain = new LinkedHashMap<>();
+      Map<String, String> digests = new HashMap<>();
       for (T resource : list) {
         String name = XdsResourceType.nameOf(resource);
-        versioned.put(name, VersionedResource.create(resource, hashes.versionOf(resource)));
+        String digest = hashes.versionOf(resource);
+        versioned.put(name, VersionedResource.create(resource, digest));
         plain.put(name, resource);
+        digests.put(name, digest);
       }
       return new Maps<>(
-          Collections.unmodifiableMap(versioned), Collections.unmodifiableMap(plain));
+          Collections.unmodifiableMap(versioned),
+          Collections.unmodifiableMap(plain),
+          Collections.unmodifiableMap(digests));
     }
 
     static <T extends Message> Maps<T> empty() {
-      return new Maps<>(Map.of(), Map.of());
+      return new Maps<>(Map.of(), Map.of(), Map.of());
     }
   }
 

@@ -97,7 +97,7 @@ final class SnapshotPublisher {
   private long stages; // push thread only
   // Memos of the current push, push thread only:
   private final ContentHashes hashes = new ContentHashes();
-  private final SharedSnapshots snapshots = new SharedSnapshots(hashes);
+  private final SharedSnapshots snapshots;
   private final Map<ListPair, List<? extends Message>> unions = new HashMap<>();
   private final Set<List<? extends Message>> checked =
       Collections.newSetFromMap(new IdentityHashMap<>());
@@ -106,7 +106,9 @@ final class SnapshotPublisher {
       SimpleCache<String> cache,
       ClientProgress clients,
       ScheduledExecutorService pushThread,
-      Duration stageTimeout) {
+      Duration stageTimeout,
+      AssignmentDigests assignmentDigests) {
+    this.snapshots = new SharedSnapshots(hashes, assignmentDigests);
     this.cache = cache;
     this.clients = clients;
     this.pushThread = pushThread;

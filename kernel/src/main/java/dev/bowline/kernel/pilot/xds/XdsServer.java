@@ -87,6 +87,7 @@ public final class XdsServer implements AutoCloseable {
   private final ProxyStatusTracker tracker = new ProxyStatusTracker();
   private final SnapshotPublisher publisher;
   private final PackedResources packed = new PackedResources();
+  private final ChangedAssignments changedAssignments;
   private final PushDebouncer debouncer;
   private final XdsMetrics metrics;
   private final Server server;
@@ -124,7 +125,10 @@ public final class XdsServer implements AutoCloseable {
             NioIoHandler.newFactory());
 
     SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
-    this.publisher = new SnapshotPublisher(cache, tracker, pushThread, b.stageTimeout);
+    AssignmentDigests assignmentDigests = new AssignmentDigests();
+    this.publisher =
+        new SnapshotPublisher(cache, tracker, pushThread, b.stageTimeout, assignmentDigests);
+    this.changedAssignments = new ChangedAssignments(assignmentDigests);
     this.debouncer = new PushDebouncer(pushThread, b.debounceQuiet, b.debounceMax, this::push);
     XdsStreamCallbacks callbacks =
         new XdsStreamCallbacks(proxies, tracker, metrics, new ConnectionEvents());
@@ -133,7 +137,8 @@ public final class XdsServer implements AutoCloseable {
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(
             List.of(callbacks),
-            new PresentNamesConfigWatcher(cache),
+            new ChangedAssignmentsConfigWatcher(
+                new PresentNamesConfigWatcher(cache), changedAssignments),
             new StreamExecutors(sendPool),
             packed);
 
@@ -365,6 +370,7 @@ public final class XdsServer implements AutoCloseable {
 
     @Override
     public void lastStreamClosed(ProxyNode node) {
+      changedAssignments.forget(node.id());
       deliver(() -> listener.disconnected(node));
       try {
         pushThread.schedule(

@@ -24,6 +24,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -155,6 +156,16 @@ final class AdsTestClient implements AutoCloseable {
   }
 
   /** The last response of {@code type}. */
+  /**
+   * Every name of {@code type} received so far: what a client holds of EDS or RDS, whose responses
+   * may leave out what did not change.
+   */
+  synchronized Set<String> namesReceived(XdsResourceType type) {
+    Set<String> names = new TreeSet<>();
+    received(type).forEach(r -> names.addAll(r.names()));
+    return names;
+  }
+
   synchronized Optional<Received> last(XdsResourceType type) {
     List<Received> of = received(type);
     return of.isEmpty() ? Optional.empty() : Optional.of(of.get(of.size() - 1));

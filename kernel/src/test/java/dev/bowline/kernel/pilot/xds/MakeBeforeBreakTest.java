@@ -209,9 +209,7 @@ class MakeBeforeBreakTest {
         .atMost(10, TimeUnit.SECONDS)
         .until(
             () ->
-                grpc.last(ENDPOINTS)
-                    .map(r -> r.names().containsAll(List.of(A, B)))
-                    .orElse(false));
+                grpc.namesReceived(ENDPOINTS).containsAll(List.of(A, B)));
     awaitSynced(server, node.id());
     assertThat(grpc.last(CLUSTERS).orElseThrow().names()).containsExactlyInAnyOrder(A, B);
     // Every response after subscribing to both carries both.

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SharedSnapshotsTest {
 
   private final ContentHashes hashes = new ContentHashes();
-  private final SharedSnapshots snapshots = new SharedSnapshots(hashes);
+  private final SharedSnapshots snapshots = new SharedSnapshots(hashes, new AssignmentDigests());
 
   private static Map<XdsResourceType, String> versions(String version) {
     Map<XdsResourceType, String> out = new EnumMap<>(XdsResourceType.class);

@@ -1,6 +1,7 @@
 package dev.bowline.kernel.pilot.xds;
 
 import static dev.bowline.kernel.pilot.xds.TestEnvoyResources.edsCluster;
+import static dev.bowline.kernel.pilot.xds.TestEnvoyResources.endpoints;
 import static dev.bowline.kernel.pilot.xds.TestEnvoyResources.mesh;
 import static dev.bowline.kernel.pilot.xds.TestEnvoyResources.prefixes;
 import static dev.bowline.kernel.pilot.xds.TestEnvoyResources.sidecar;
@@ -25,6 +26,7 @@ import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.platform.PlatformSnapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.grpc.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -152,6 +154,80 @@ class XdsServerTest {
     assertThat(changed).isNotSameAs(initial);
     assertThat(changed.registry()).isSameAs(registry.get());
     assertThat(generator.contexts().get(5)).isSameAs(changed);
+  }
+
+  /** {@code base} with the assignment of {@code cluster} moved to {@code port}. */
+  private static ProxyResources movedEndpoint(ProxyResources base, String cluster, int port) {
+    List<ClusterLoadAssignment> endpoints = new ArrayList<>();
+    for (ClusterLoadAssignment a : base.endpoints()) {
+      endpoints.add(a.getClusterName().equals(cluster) ? endpoints(cluster, port) : a);
+    }
+    return new ProxyResources(base.clusters(), endpoints, base.listeners(), base.routes());
+  }
+
+  @Test
+  void anEndpointChangeSendsOnlyTheChangedAssignmentToClientsHoldingTheRest() throws IOException {
+    ProxyResources before =
+        mesh(prefixes("/a", "outbound|80||a", "/b", "outbound|80||b", "/", "outbound|80||c"));
+    SwitchableGenerator generator = new SwitchableGenerator(before);
+    XdsServer server = start(XdsServer.builder(generator, () -> CONTEXT));
+    ProxyNode node = sidecar("app");
+    AdsTestClient client = envoy(server, node);
+    awaitAll(server, node.id(), SyncState.SYNCED);
+    assertThat(client.last(ENDPOINTS).orElseThrow().names())
+        .containsExactlyInAnyOrder("outbound|80||a", "outbound|80||b", "outbound|80||c");
+    String endpointsBefore = statusOf(server, node.id(), ENDPOINTS).latestVersion();
+
+    generator.set(movedEndpoint(before, "outbound|80||b", 9100));
+    server.requestPush("endpoint moved");
+
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(
+            () ->
+                !statusOf(server, node.id(), ENDPOINTS).latestVersion().equals(endpointsBefore)
+                    && statusOf(server, node.id(), ENDPOINTS).state() == SyncState.SYNCED);
+    AdsTestClient.Received update = client.last(ENDPOINTS).orElseThrow();
+    assertThat(update.names()).containsExactly("outbound|80||b");
+    assertThat(((ClusterLoadAssignment) update.resources().get(0)).toString()).contains("9100");
+
+    // A client that holds nothing yet gets every assignment.
+    AdsTestClient newcomer = envoy(server, sidecar("other"));
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(() -> newcomer.last(ENDPOINTS).map(r -> r.names().size()).orElse(0) == 3);
+  }
+
+  @Test
+  void aClientThatRejectedAnAssignmentIsSentEveryAssignmentNext() throws IOException {
+    ProxyResources before = mesh(prefixes("/a", "outbound|80||a", "/", "outbound|80||b"));
+    SwitchableGenerator generator = new SwitchableGenerator(before);
+    XdsServer server = start(XdsServer.builder(generator, () -> CONTEXT));
+    ProxyNode node = sidecar("app");
+    AdsTestClient client =
+        envoy(server, node)
+            .rejectWhen(
+                ENDPOINTS,
+                assignments ->
+                    assignments.stream().anyMatch(a -> a.toString().contains("9666"))
+                        ? "bad port"
+                        : null);
+    awaitAll(server, node.id(), SyncState.SYNCED);
+
+    generator.set(movedEndpoint(before, "outbound|80||a", 9666));
+    server.requestPush("bad endpoint");
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(() -> statusOf(server, node.id(), ENDPOINTS).state() == SyncState.NACK);
+
+    generator.set(movedEndpoint(before, "outbound|80||a", 9200));
+    server.requestPush("good endpoint");
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(() -> statusOf(server, node.id(), ENDPOINTS).state() == SyncState.SYNCED);
+    // The client holds the version before the rejected one: nothing can be left out.
+    assertThat(client.last(ENDPOINTS).orElseThrow().names())
+        .containsExactlyInAnyOrder("outbound|80||a", "outbound|80||b");
   }
 
   @Test
