@@ -40,7 +40,9 @@ class DistributionIT {
     }
     try (Stream<Path> plugins = Files.list(d.plugins())) {
       assertThat(plugins.map(p -> p.getFileName().toString()))
-          .contains("bowline-plugin-lb-least-request-" + Distribution.VERSION + ".jar");
+          .contains(
+              "bowline-plugin-lb-least-request-" + Distribution.VERSION + ".jar",
+              "bowline-plugin-lb-ring-hash-" + Distribution.VERSION + ".jar");
     }
   }
 

@@ -98,6 +98,7 @@ class PluginsThroughTheHostIT {
         .extracting(PluginStatus::id, PluginStatus::state)
         .contains(
             org.assertj.core.groups.Tuple.tuple("lb-least-request", PluginState.STARTED),
+            org.assertj.core.groups.Tuple.tuple("lb-ring-hash", PluginState.STARTED),
             org.assertj.core.groups.Tuple.tuple("sample-lb", PluginState.STARTED),
             org.assertj.core.groups.Tuple.tuple("sample-policy", PluginState.STARTED),
             org.assertj.core.groups.Tuple.tuple("sample-telemetry", PluginState.STARTED),
@@ -231,7 +232,8 @@ class PluginsThroughTheHostIT {
       assertThat(r.stdout()).containsPattern(g.pluginId() + "\\s+1\\.0\\.0\\s+STARTED\\s+\\S+ " + g.extensionName().replace(".", "\\."));
     }
     try (Stream<Path> files = Files.list(d.plugins())) {
-      assertThat(files).hasSize(5);
+      assertThat(files).as("two shipped plugins and the generated ones")
+          .hasSize(2 + GeneratedPlugins.ALL.size());
     }
   }
 }

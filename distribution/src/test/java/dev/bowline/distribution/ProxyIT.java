@@ -237,12 +237,12 @@ class ProxyIT {
   @Test
   void anInvalidBootstrapIsRefusedNamingTheField() throws Exception {
     Path bootstrap = writeBootstrap();
-    Files.writeString(bootstrap, Files.readString(bootstrap).replace("connect_timeout: 1s", "connect_timeout: 1s\n    outlier_detection: {}"));
+    Files.writeString(bootstrap, Files.readString(bootstrap).replace("lb_policy: LEAST_REQUEST", "lb_policy: CLUSTER_PROVIDED"));
 
     proxy = launchProxy(bootstrap);
 
     assertThat(proxy.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(proxy.exitValue()).isEqualTo(1);
-    assertThat(log()).contains("static_resources.clusters[0].outlier_detection");
+    assertThat(log()).contains("static_resources.clusters[0].lb_policy", "CLUSTER_PROVIDED is not supported");
   }
 }

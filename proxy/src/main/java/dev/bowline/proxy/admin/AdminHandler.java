@@ -93,11 +93,25 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return out.toString();
   }
 
-  /** Envoy's {@code /clusters} text format: one line per host and figure. */
+  /**
+   * Envoy's {@code /clusters} text format: one line per host and figure, after the cluster's
+   * outlier-detection figures (when it has outlier detection) and circuit breakers.
+   */
   private String clusters() {
     StringBuilder out = new StringBuilder();
     for (Cluster c : proxy.clusters().all().values()) {
       String name = c.name();
+      c.outlierDetector().ifPresent(od -> {
+        String prefix = name + "::outlier::";
+        out.append(prefix).append("success_rate_average::")
+            .append(rate(od.successRateAverage())).append('\n');
+        out.append(prefix).append("success_rate_ejection_threshold::")
+            .append(rate(od.successRateEjectionThreshold())).append('\n');
+        out.append(prefix).append("local_origin_success_rate_average::")
+            .append(rate(od.localOriginSuccessRateAverage())).append('\n');
+        out.append(prefix).append("local_origin_success_rate_ejection_threshold::")
+            .append(rate(od.localOriginSuccessRateEjectionThreshold())).append('\n');
+      });
       out.append(name).append("::default_priority::max_connections::").append(c.config().limits().maxConnections()).append('\n');
       out.append(name).append("::default_priority::max_requests::").append(c.config().limits().maxRequests()).append('\n');
       for (ClusterHost h : c.hosts()) {
@@ -106,14 +120,28 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         out.append(prefix).append("cx_connect_fail::").append(h.connectFailures()).append('\n');
         out.append(prefix).append("rq_active::").append(h.activeRequests()).append('\n');
         out.append(prefix).append("rq_error::").append(h.errors()).append('\n');
+        out.append(prefix).append("rq_success::").append(h.successes()).append('\n');
         out.append(prefix).append("rq_total::").append(h.totalRequests()).append('\n');
         out.append(prefix).append("weight::").append(h.weight()).append('\n');
-        out.append(prefix).append("health_flags::")
-            .append(h.endpoint().health().receivesTraffic() ? "healthy" : "/failed_eds_health").append('\n');
+        out.append(prefix).append("health_flags::").append(h.healthFlags()).append('\n');
+        out.append(prefix).append("region::").append(h.endpoint().locality().region()).append('\n');
         out.append(prefix).append("zone::").append(h.endpoint().locality().zone()).append('\n');
+        out.append(prefix).append("sub_zone::").append(h.endpoint().locality().subzone()).append('\n');
+        out.append(prefix).append("priority::").append(h.priority()).append('\n');
+        if (h.outlierMonitor() != null) {
+          out.append(prefix).append("success_rate::")
+              .append(rate(h.outlierMonitor().successRate())).append('\n');
+          out.append(prefix).append("local_origin_success_rate::")
+              .append(rate(h.outlierMonitor().localOriginSuccessRate())).append('\n');
+        }
       }
     }
     return out.toString();
+  }
+
+  /** A success rate as Envoy prints it: -1 when unknown, else the percentage. */
+  private static String rate(double value) {
+    return value < 0 ? "-1" : String.valueOf(value);
   }
 
   private static void reply(

@@ -13,8 +13,9 @@ import java.util.Optional;
  *
  * @param name the cluster's unique name
  * @param discovery where its endpoints come from
- * @param endpoints the endpoints (STATIC: from {@code load_assignment}; EDS and DNS: filled in
- *     later, by EDS or by resolving {@code dns})
+ * @param assignment the endpoints with their priorities (STATIC: from {@code load_assignment};
+ *     EDS and DNS: filled in later, by EDS or by resolving {@code dns}); {@link #endpoints()}
+ *     lists them without priorities
  * @param lbPolicy the canonical name of the load balancer, such as {@code bowline.lb.round_robin}
  * @param lbConfig the balancer's configuration tree (for example {@code choiceCount})
  * @param connectTimeout the time to establish a connection (Envoy default 5 s)
@@ -24,12 +25,13 @@ import java.util.Optional;
  * @param idleTimeout an idle pooled connection is closed after this (Envoy default 1 h)
  * @param maxRequestsPerConnection a connection is retired after this many requests; 0 = no limit
  * @param dns for STRICT_DNS and LOGICAL_DNS clusters, the names to resolve and how; then
- *     {@code endpoints} is empty and the cluster manager fills the hosts in by resolving
+ *     {@code assignment} is empty and the cluster manager fills the hosts in by resolving
+ * @param health outlier detection, active health checking and the panic threshold
  */
 public record ClusterConfig(
     String name,
     Discovery discovery,
-    List<Endpoint> endpoints,
+    LoadAssignment assignment,
     String lbPolicy,
     Map<String, Object> lbConfig,
     Duration connectTimeout,
@@ -38,12 +40,13 @@ public record ClusterConfig(
     CircuitBreakerLimits limits,
     Duration idleTimeout,
     int maxRequestsPerConnection,
-    Optional<DnsSettings> dns) {
+    Optional<DnsSettings> dns,
+    HealthPolicy health) {
 
   public ClusterConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(discovery, "discovery");
-    endpoints = List.copyOf(endpoints);
+    Objects.requireNonNull(assignment, "assignment");
     Objects.requireNonNull(lbPolicy, "lbPolicy");
     lbConfig = Map.copyOf(lbConfig);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -52,9 +55,28 @@ public record ClusterConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(health, "health");
   }
 
-  /** A cluster whose endpoints are IP literals (no DNS). */
+  /** A cluster without outlier detection or health checks, endpoints all at priority 0. */
+  public ClusterConfig(
+      String name,
+      Discovery discovery,
+      List<Endpoint> endpoints,
+      String lbPolicy,
+      Map<String, Object> lbConfig,
+      Duration connectTimeout,
+      UpstreamProtocol protocol,
+      Optional<TlsClientConfig> tls,
+      CircuitBreakerLimits limits,
+      Duration idleTimeout,
+      int maxRequestsPerConnection,
+      Optional<DnsSettings> dns) {
+    this(name, discovery, LoadAssignment.of(endpoints), lbPolicy, lbConfig, connectTimeout,
+        protocol, tls, limits, idleTimeout, maxRequestsPerConnection, dns, HealthPolicy.NONE);
+  }
+
+  /** A cluster whose endpoints are IP literals (no DNS), without health checking. */
   public ClusterConfig(
       String name,
       Discovery discovery,
@@ -71,24 +93,81 @@ public record ClusterConfig(
         idleTimeout, maxRequestsPerConnection, Optional.empty());
   }
 
+  /** The endpoints of {@link #assignment()}, without their priorities. */
+  public List<Endpoint> endpoints() {
+    return assignment.plainEndpoints();
+  }
+
+  /** This cluster with other endpoints (as EDS gives them); everything else stays. */
+  public ClusterConfig withAssignment(LoadAssignment next) {
+    return new ClusterConfig(name, discovery, next, lbPolicy, lbConfig, connectTimeout, protocol,
+        tls, limits, idleTimeout, maxRequestsPerConnection, dns, health);
+  }
+
+  /**
+   * How a cluster judges its hosts' health and what it does when few are healthy.
+   *
+   * @param outlierDetection passive health checking ({@code outlier_detection}), if configured
+   * @param healthCheck active health checking ({@code health_checks[0]}), if configured
+   * @param healthyPanicThreshold {@code common_lb_config.healthy_panic_threshold} in percent
+   *     (Envoy's default 50): when fewer of a priority level's hosts are healthy, it balances
+   *     across all of them; 0 disables panic mode
+   */
+  public record HealthPolicy(
+      Optional<OutlierDetectionConfig> outlierDetection,
+      Optional<HealthCheckConfig> healthCheck,
+      int healthyPanicThreshold) {
+
+    /** Envoy's default {@code healthy_panic_threshold}. */
+    public static final int DEFAULT_PANIC_THRESHOLD = 50;
+
+    /** No outlier detection, no health checks, the default panic threshold. */
+    public static final HealthPolicy NONE =
+        new HealthPolicy(Optional.empty(), Optional.empty(), DEFAULT_PANIC_THRESHOLD);
+
+    public HealthPolicy {
+      Objects.requireNonNull(outlierDetection, "outlierDetection");
+      Objects.requireNonNull(healthCheck, "healthCheck");
+      if (healthyPanicThreshold < 0 || healthyPanicThreshold > 100) {
+        throw new IllegalArgumentException(
+            "panic threshold " + healthyPanicThreshold + " is not a percentage");
+      }
+    }
+  }
+
   /**
    * How a STRICT_DNS or LOGICAL_DNS cluster finds its hosts.
    *
-   * @param targets the endpoints as configured, each {@code address} a host name or IP literal
+   * @param assignment the endpoints as configured, each {@code address} a host name or IP literal,
+   *     with their priorities; the hosts a name resolves to keep its priority
    * @param strict STRICT_DNS (every resolved address is a host) or LOGICAL_DNS (the first only)
    * @param lookupFamily which address families to keep
    * @param refreshRate how often names are resolved again (Envoy default 5 s)
    */
   public record DnsSettings(
-      List<Endpoint> targets, boolean strict, DnsLookupFamily lookupFamily, Duration refreshRate) {
+      LoadAssignment assignment,
+      boolean strict,
+      DnsLookupFamily lookupFamily,
+      Duration refreshRate) {
 
     /** Envoy's default {@code dns_refresh_rate}. */
     public static final Duration DEFAULT_REFRESH_RATE = Duration.ofSeconds(5);
 
     public DnsSettings {
-      targets = List.copyOf(targets);
+      Objects.requireNonNull(assignment, "assignment");
       Objects.requireNonNull(lookupFamily, "lookupFamily");
       Objects.requireNonNull(refreshRate, "refreshRate");
+    }
+
+    /** Names at priority 0 with the default policy. */
+    public DnsSettings(
+        List<Endpoint> targets, boolean strict, DnsLookupFamily lookupFamily, Duration refreshRate) {
+      this(LoadAssignment.of(targets), strict, lookupFamily, refreshRate);
+    }
+
+    /** The endpoints to resolve, without their priorities. */
+    public List<Endpoint> targets() {
+      return assignment.plainEndpoints();
     }
   }
 

@@ -6,13 +6,12 @@ import dev.bowline.proxy.config.ClusterConfig.CircuitBreakerLimits;
 import dev.bowline.proxy.config.ClusterConfig.Discovery;
 import dev.bowline.proxy.config.ClusterConfig.DnsLookupFamily;
 import dev.bowline.proxy.config.ClusterConfig.DnsSettings;
-import dev.bowline.spi.model.Endpoint;
+import dev.bowline.proxy.config.ClusterConfig.HealthPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,11 +28,16 @@ import java.util.Optional;
  * LOGICAL_DNS takes exactly one endpoint); {@code lb_policy}
  * ROUND_ROBIN, RANDOM and LEAST_REQUEST, mapped to the balancers {@code bowline.lb.round_robin},
  * {@code bowline.lb.random} and {@code bowline.lb.least_request} (whose configuration gets
- * {@code choiceCount} from {@code least_request_lb_config.choice_count}); circuit breakers of
+ * {@code choiceCount} from {@code least_request_lb_config.choice_count}), RING_HASH and MAGLEV,
+ * mapped to {@code bowline.lb.ring_hash} and {@code bowline.lb.maglev} (see {@link
+ * HashBalancerConfig}); circuit breakers of
  * priority DEFAULT; HTTP/1.1 or HTTP/2 upstream from
  * {@code typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]}
- * or the legacy {@code http2_protocol_options}; TLS origination. Defaults are Envoy's: connect
- * timeout 5 s, idle timeout 1 h, no request limit per connection, thresholds 1024/1024/1024/3.
+ * or the legacy {@code http2_protocol_options}; TLS origination; {@code outlier_detection} (see
+ * {@link OutlierDetectionTranslator}), one active health check (see {@link
+ * HealthCheckTranslator}) and {@code common_lb_config.healthy_panic_threshold}. Defaults are
+ * Envoy's: connect timeout 5 s, idle timeout 1 h, no request limit per connection, thresholds
+ * 1024/1024/1024/3, panic threshold 50%.
  *
  * <p>Pure and stateless: safe to call from any thread.
  */
@@ -48,6 +52,8 @@ public final class ClusterTranslator {
   static final String ROUND_ROBIN = "bowline.lb.round_robin";
   static final String RANDOM = "bowline.lb.random";
   static final String LEAST_REQUEST = "bowline.lb.least_request";
+  static final String RING_HASH = "bowline.lb.ring_hash";
+  static final String MAGLEV = "bowline.lb.maglev";
 
   private ClusterTranslator() {}
 
@@ -72,7 +78,7 @@ public final class ClusterTranslator {
       problems.add(Problems.join(path, "name"), "required");
     }
     Discovery discovery = discovery(cluster, path, problems);
-    List<Endpoint> endpoints = List.of();
+    LoadAssignment endpoints = LoadAssignment.EMPTY;
     if (discovery == Discovery.STATIC && cluster.hasLoadAssignment()) {
       endpoints =
           EndpointTranslator.endpoints(
@@ -88,7 +94,9 @@ public final class ClusterTranslator {
         limits(cluster.getCircuitBreakers(), Problems.join(path, "circuit_breakers"), problems);
     UpstreamHttpOptions http = UpstreamHttpOptions.read(cluster, path, problems);
     Optional<TlsClientConfig> tls = tls(cluster, path, problems);
-    if (problems.size() > before || discovery == null || lbPolicy == null || http == null) {
+    HealthPolicy health = health(cluster, http, path, problems);
+    if (problems.size() > before || discovery == null || lbPolicy == null || http == null
+        || health == null) {
       return null;
     }
     return new ClusterConfig(
@@ -103,7 +111,39 @@ public final class ClusterTranslator {
         limits,
         http.idleTimeout(),
         http.maxRequestsPerConnection(),
-        dns);
+        dns,
+        health);
+  }
+
+  /**
+   * Outlier detection, the health check and the panic threshold; null after reporting a problem.
+   */
+  private static HealthPolicy health(
+      Cluster cluster, UpstreamHttpOptions http, String path, Problems problems) {
+    int before = problems.size();
+    Optional<OutlierDetectionConfig> outlier = Optional.empty();
+    if (cluster.hasOutlierDetection()) {
+      outlier = Optional.ofNullable(OutlierDetectionTranslator.translate(
+          cluster.getOutlierDetection(), Problems.join(path, "outlier_detection"), problems));
+    }
+    boolean http2 = http != null && http.protocol() == ClusterConfig.UpstreamProtocol.HTTP2;
+    Optional<HealthCheckConfig> check =
+        HealthCheckTranslator.translate(
+            cluster.getHealthChecksList(), http2, Problems.join(path, "health_checks"), problems);
+    int panic = HealthPolicy.DEFAULT_PANIC_THRESHOLD;
+    if (cluster.getCommonLbConfig().hasHealthyPanicThreshold()) {
+      double value = cluster.getCommonLbConfig().getHealthyPanicThreshold().getValue();
+      if (!(value >= 0 && value <= 100)) {
+        problems.add(Problems.join(path, "common_lb_config.healthy_panic_threshold.value"),
+            "must be a percentage from 0 to 100, not " + value);
+      } else {
+        panic = (int) Math.round(value); // Envoy rounds the percentage to an integer
+      }
+    }
+    if (problems.size() > before || check == null) {
+      return null;
+    }
+    return new HealthPolicy(outlier, check, panic);
   }
 
   /** A DNS cluster's names, lookup family and refresh rate; empty for other types. */
@@ -119,17 +159,17 @@ public final class ClusterTranslator {
     }
     String assignmentPath = Problems.join(path, "load_assignment");
     int before = problems.size();
-    List<Endpoint> targets =
+    LoadAssignment targets =
         cluster.hasLoadAssignment()
             ? EndpointTranslator.endpoints(
                 cluster.getLoadAssignment(), true, assignmentPath, problems)
-            : List.of();
+            : LoadAssignment.EMPTY;
     if (problems.size() > before) {
       return Optional.empty(); // the endpoints' problems say enough
     }
-    if (targets.isEmpty()) {
+    if (targets.endpoints().isEmpty()) {
       problems.add(assignmentPath, "a " + discovery + " cluster needs an endpoint to resolve");
-    } else if (discovery == Discovery.LOGICAL_DNS && targets.size() > 1) {
+    } else if (discovery == Discovery.LOGICAL_DNS && targets.endpoints().size() > 1) {
       problems.add(assignmentPath, "a LOGICAL_DNS cluster takes exactly one endpoint");
     }
     Duration refreshRate =
@@ -204,16 +244,21 @@ public final class ClusterTranslator {
         return RANDOM;
       case LEAST_REQUEST:
         return LEAST_REQUEST;
+      case RING_HASH:
+        return RING_HASH;
+      case MAGLEV:
+        return MAGLEV;
       default:
         problems.add(path, cluster.getLbPolicy() + " is not supported by Bowline yet (supported:"
-            + " ROUND_ROBIN, RANDOM, LEAST_REQUEST)");
+            + " ROUND_ROBIN, RANDOM, LEAST_REQUEST, RING_HASH, MAGLEV)");
         return null;
     }
   }
 
   private static Map<String, Object> lbConfig(Cluster cluster, String path, Problems problems) {
+    Map<String, Object> hashing = HashBalancerConfig.translate(cluster, path, problems);
     if (!cluster.hasLeastRequestLbConfig()) {
-      return Map.of();
+      return hashing;
     }
     String configPath = Problems.join(path, "least_request_lb_config");
     if (cluster.getLbPolicy() != Cluster.LbPolicy.LEAST_REQUEST) {

@@ -12,22 +12,24 @@ import java.util.Map;
 
 /**
  * Translates a {@code ClusterLoadAssignment} (a STATIC cluster's {@code load_assignment}, or an
- * EDS response) into {@link Endpoint}s, after checking it against the fields Bowline supports.
+ * EDS response) into a {@link LoadAssignment}, after checking it against the fields Bowline
+ * supports.
  *
- * <p>Each endpoint gets its locality, its {@code lb_endpoints[].load_balancing_weight} (default 1)
- * and its health: Envoy's {@code HEALTHY}, {@code UNHEALTHY}, {@code DRAINING} and {@code UNKNOWN}
+ * <p>Each endpoint gets the {@code priority} of its {@code LocalityLbEndpoints} (default 0), its
+ * locality, its {@code lb_endpoints[].load_balancing_weight} (default 1) and its health: Envoy's {@code HEALTHY}, {@code UNHEALTHY}, {@code DRAINING} and {@code UNKNOWN}
  * map to the same states, {@code TIMEOUT} to {@code UNHEALTHY}; {@code DEGRADED} is not supported
  * yet. A locality's {@code load_balancing_weight} is checked (at least 1) but, as in Envoy without
  * locality-weighted balancing, does not change endpoint weights. Addresses must be IP literals, as
- * Envoy requires, except in DNS clusters, where they may be host names; labels are empty. Pure
- * and stateless: safe to call from any thread.
+ * Envoy requires, except in DNS clusters, where they may be host names; labels are empty. The
+ * assignment's {@code policy} gives {@code overprovisioning_factor} (default 140, at least 1) and
+ * {@code weighted_priority_health}. Pure and stateless: safe to call from any thread.
  */
 public final class EndpointTranslator {
 
   private EndpointTranslator() {}
 
   /**
-   * The endpoints of an assignment.
+   * The endpoints of an assignment, without their priorities.
    *
    * @param assignment the Envoy assignment
    * @param path its path, prefixed to each problem's field path; may be empty
@@ -35,16 +37,29 @@ public final class EndpointTranslator {
    */
   public static List<Endpoint> translate(ClusterLoadAssignment assignment, String path)
       throws ConfigException {
+    return translateAssignment(assignment, path).plainEndpoints();
+  }
+
+  /**
+   * The endpoints of an assignment with their priorities, and its policy.
+   *
+   * @param assignment the Envoy assignment
+   * @param path its path, prefixed to each problem's field path; may be empty
+   * @throws ConfigException every problem found, each starting with its field path
+   */
+  public static LoadAssignment translateAssignment(ClusterLoadAssignment assignment, String path)
+      throws ConfigException {
     Problems problems = new Problems();
     SupportedFieldsValidator.validate(
         assignment, SupportedFields.CLUSTER_LOAD_ASSIGNMENT, path, problems);
-    List<Endpoint> endpoints = endpoints(assignment, path, problems);
+    LoadAssignment endpoints = endpoints(assignment, path, problems);
     problems.throwIfAny();
     return endpoints;
   }
 
   /** The endpoints, without the supported-subset check (done by the caller). */
-  static List<Endpoint> endpoints(ClusterLoadAssignment assignment, String path, Problems problems) {
+  static LoadAssignment endpoints(
+      ClusterLoadAssignment assignment, String path, Problems problems) {
     return endpoints(assignment, false, path, problems);
   }
 
@@ -54,18 +69,20 @@ public final class EndpointTranslator {
    * @param names whether an address may be a host name (STRICT_DNS and LOGICAL_DNS clusters),
    *     kept as written for the cluster manager to resolve
    */
-  static List<Endpoint> endpoints(
+  static LoadAssignment endpoints(
       ClusterLoadAssignment assignment, boolean names, String path, Problems problems) {
     if (assignment.getClusterName().isEmpty()) {
       problems.add(Problems.join(path, "cluster_name"), "required");
     }
-    List<Endpoint> endpoints = new ArrayList<>();
+    List<PrioritizedEndpoint> endpoints = new ArrayList<>();
     String localitiesPath = Problems.join(path, "endpoints");
     for (int i = 0; i < assignment.getEndpointsCount(); i++) {
       LocalityLbEndpoints group = assignment.getEndpoints(i);
       String groupPath = Problems.index(localitiesPath, i);
       ProtoValues.uint32(group.hasLoadBalancingWeight(), group.getLoadBalancingWeight(), 1, 1,
           Integer.MAX_VALUE, Problems.join(groupPath, "load_balancing_weight"), problems);
+      int priority = ProtoValues.uint32(group.getPriority(), 0, Integer.MAX_VALUE,
+          Problems.join(groupPath, "priority"), problems, 0);
       Locality locality =
           new Locality(
               group.getLocality().getRegion(),
@@ -77,11 +94,16 @@ public final class EndpointTranslator {
             endpoint(group.getLbEndpoints(j), locality, names, Problems.index(hostsPath, j),
                 problems);
         if (endpoint != null) {
-          endpoints.add(endpoint);
+          endpoints.add(new PrioritizedEndpoint(endpoint, priority));
         }
       }
     }
-    return endpoints;
+    ClusterLoadAssignment.Policy policy = assignment.getPolicy();
+    int factor =
+        ProtoValues.uint32(policy.hasOverprovisioningFactor(), policy.getOverprovisioningFactor(),
+            LoadAssignment.DEFAULT_OVERPROVISIONING_FACTOR, 1, Integer.MAX_VALUE,
+            Problems.join(path, "policy.overprovisioning_factor"), problems);
+    return new LoadAssignment(endpoints, factor, policy.getWeightedPriorityHealth());
   }
 
   private static Endpoint endpoint(

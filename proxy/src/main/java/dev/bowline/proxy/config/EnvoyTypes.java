@@ -9,6 +9,9 @@ import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StderrAccessLog;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit;
@@ -37,6 +40,9 @@ final class EnvoyTypes {
       JsonFormat.TypeRegistry.newBuilder()
           .add(HttpConnectionManager.getDescriptor())
           .add(Router.getDescriptor())
+          .add(HTTPFault.getDescriptor())
+          .add(Cors.getDescriptor()) // and CorsPolicy, the per-route config, from the same file
+          .add(LocalRateLimit.getDescriptor())
           .add(TcpProxy.getDescriptor())
           .add(ConnectionLimit.getDescriptor())
           .add(DownstreamTlsContext.getDescriptor())

@@ -3,11 +3,18 @@ package dev.bowline.proxy.config;
 import com.google.protobuf.Struct;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
+import io.envoyproxy.envoy.config.core.v3.HealthCheck;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.access_loggers.file.v3.FileAccessLog;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StderrAccessLog;
 import io.envoyproxy.envoy.extensions.access_loggers.stream.v3.StdoutAccessLog;
+import io.envoyproxy.envoy.config.route.v3.RateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit;
@@ -45,6 +52,80 @@ final class SupportedFields {
 
   static final FieldSet STRUCT = FieldSet.opaque(Struct.getDescriptor());
 
+  // ---- built-in HTTP filters: in http_filters, and per route in typed_per_filter_config -----
+
+  /** Fault injection ({@code envoy.filters.http.fault}); {@code headers} as a route's matchers. */
+  static final FieldSet HTTP_FAULT =
+      FieldSet.of(HTTPFault.getDescriptor())
+          .leaf(
+              "delay.fixed_delay",
+              "delay.percentage.numerator",
+              "delay.percentage.denominator",
+              "abort.http_status",
+              "abort.grpc_status",
+              "abort.percentage.numerator",
+              "abort.percentage.denominator")
+          .subtree("headers[]") // checked by the route compiler's header matcher rules
+          .build();
+
+  /** The CORS filter ({@code envoy.filters.http.cors}) takes no settings. */
+  static final FieldSet CORS = FieldSet.of(Cors.getDescriptor()).build();
+
+  /** A route's CORS policy. */
+  static final FieldSet CORS_POLICY =
+      FieldSet.of(CorsPolicy.getDescriptor())
+          .subtree("allow_origin_string_match[]") // checked as the route's string matchers
+          .leaf(
+              "allow_methods",
+              "allow_headers",
+              "expose_headers",
+              "max_age",
+              "allow_credentials",
+              "filter_enabled.default_value.numerator",
+              "filter_enabled.default_value.denominator",
+              "forward_not_matching_preflights")
+          .build();
+
+  /** A route's (or a local rate limit's) {@code rate_limits}: what makes a request's descriptors. */
+  static final FieldSet RATE_LIMIT =
+      FieldSet.of(RateLimit.getDescriptor())
+          .leaf(
+              "stage",
+              "actions[].request_headers.header_name",
+              "actions[].request_headers.descriptor_key",
+              "actions[].request_headers.skip_if_absent",
+              "actions[].remote_address",
+              "actions[].generic_key.descriptor_value",
+              "actions[].generic_key.descriptor_key")
+          .build();
+
+  /** The local rate limit ({@code envoy.filters.http.local_ratelimit}). */
+  static final FieldSet LOCAL_RATE_LIMIT =
+      FieldSet.of(LocalRateLimit.getDescriptor())
+          .leaf(
+              "stat_prefix",
+              "status.code",
+              "token_bucket.max_tokens",
+              "token_bucket.tokens_per_fill",
+              "token_bucket.fill_interval",
+              "filter_enabled.default_value.numerator",
+              "filter_enabled.default_value.denominator",
+              "filter_enforced.default_value.numerator",
+              "filter_enforced.default_value.denominator")
+          .subtree("response_headers_to_add[]") // checked as a route's headers to add
+          .leaf(
+              "descriptors[].entries[].key",
+              "descriptors[].entries[].value",
+              "descriptors[].token_bucket.max_tokens",
+              "descriptors[].token_bucket.tokens_per_fill",
+              "descriptors[].token_bucket.fill_interval",
+              "stage",
+              "always_consume_default_token_bucket",
+              "rate_limited_as_resource_exhausted",
+              "max_dynamic_descriptors")
+          .nested("rate_limits[]", RATE_LIMIT)
+          .build();
+
   static final FieldSet FILE_ACCESS_LOG =
       FieldSet.of(FileAccessLog.getDescriptor())
           .leaf(
@@ -71,7 +152,15 @@ final class SupportedFields {
           .leaf("stat_prefix", "codec_type")
           .subtree("route_config") // compiled and validated by the router
           .leaf("http_filters[].name")
-          .any("http_filters[].typed_config", ROUTER, TYPED_STRUCT, UDPA_TYPED_STRUCT, STRUCT)
+          .any(
+              "http_filters[].typed_config",
+              ROUTER,
+              TYPED_STRUCT,
+              UDPA_TYPED_STRUCT,
+              STRUCT,
+              HTTP_FAULT,
+              CORS,
+              LOCAL_RATE_LIMIT)
           .leaf(
               "max_request_headers_kb",
               "common_http_protocol_options.idle_timeout",
@@ -99,7 +188,8 @@ final class SupportedFields {
               "cluster",
               "weighted_clusters.clusters[].name",
               "weighted_clusters.clusters[].weight",
-              "idle_timeout")
+              "idle_timeout",
+              "hash_policy[].source_ip")
           .build();
 
   static final FieldSet CONNECTION_LIMIT =
@@ -169,10 +259,74 @@ final class SupportedFields {
               "endpoints[].locality.zone",
               "endpoints[].locality.sub_zone",
               "endpoints[].load_balancing_weight",
+              "endpoints[].priority",
               "endpoints[].lb_endpoints[].endpoint.address.socket_address.address",
               "endpoints[].lb_endpoints[].endpoint.address.socket_address.port_value",
               "endpoints[].lb_endpoints[].load_balancing_weight",
-              "endpoints[].lb_endpoints[].health_status")
+              "endpoints[].lb_endpoints[].health_status",
+              "policy.overprovisioning_factor",
+              "policy.weighted_priority_health")
+          .build();
+
+  static final FieldSet OUTLIER_DETECTION =
+      FieldSet.of(OutlierDetection.getDescriptor())
+          .leaf(
+              "consecutive_5xx",
+              "consecutive_gateway_failure",
+              "consecutive_local_origin_failure",
+              "enforcing_consecutive_5xx",
+              "enforcing_consecutive_gateway_failure",
+              "enforcing_consecutive_local_origin_failure",
+              "split_external_local_origin_errors",
+              "interval",
+              "base_ejection_time",
+              "max_ejection_time",
+              "max_ejection_time_jitter",
+              "max_ejection_percent",
+              "always_eject_one_host",
+              "success_rate_minimum_hosts",
+              "success_rate_request_volume",
+              "success_rate_stdev_factor",
+              "enforcing_success_rate",
+              "enforcing_local_origin_success_rate",
+              "failure_percentage_threshold",
+              "failure_percentage_minimum_hosts",
+              "failure_percentage_request_volume",
+              "enforcing_failure_percentage",
+              "enforcing_failure_percentage_local_origin",
+              "successful_active_health_check_uneject_host")
+          .build();
+
+  static final FieldSet HEALTH_CHECK =
+      FieldSet.of(HealthCheck.getDescriptor())
+          .leaf(
+              "timeout",
+              "interval",
+              "initial_jitter",
+              "interval_jitter",
+              "interval_jitter_percent",
+              "unhealthy_threshold",
+              "healthy_threshold",
+              "reuse_connection",
+              "no_traffic_interval",
+              "no_traffic_healthy_interval",
+              "unhealthy_interval",
+              "unhealthy_edge_interval",
+              "healthy_edge_interval",
+              "http_health_check.path",
+              "http_health_check.host",
+              "http_health_check.method",
+              "http_health_check.expected_statuses[].start",
+              "http_health_check.expected_statuses[].end",
+              "http_health_check.retriable_statuses[].start",
+              "http_health_check.retriable_statuses[].end",
+              "http_health_check.codec_client_type",
+              "tcp_health_check.send.text",
+              "tcp_health_check.send.binary",
+              "tcp_health_check.receive[].text",
+              "tcp_health_check.receive[].binary",
+              "grpc_health_check.service_name",
+              "grpc_health_check.authority")
           .build();
 
   static final FieldSet UPSTREAM_HTTP_PROTOCOL_OPTIONS =
@@ -189,6 +343,11 @@ final class SupportedFields {
           .leaf("name", "type")
           .subtree("eds_cluster_config") // where EDS comes from: the xDS client's business
           .leaf("connect_timeout", "lb_policy", "least_request_lb_config.choice_count")
+          .leaf(
+              "ring_hash_lb_config.minimum_ring_size",
+              "ring_hash_lb_config.maximum_ring_size",
+              "ring_hash_lb_config.hash_function",
+              "maglev_lb_config.table_size")
           .leaf("dns_lookup_family", "dns_refresh_rate") // STRICT_DNS and LOGICAL_DNS
           .nested("load_assignment", CLUSTER_LOAD_ASSIGNMENT)
           .leaf(
@@ -205,6 +364,9 @@ final class SupportedFields {
           .leaf("http2_protocol_options", "max_requests_per_connection") // legacy forms
           .leaf("transport_socket.name")
           .any("transport_socket.typed_config", UPSTREAM_TLS)
+          .nested("outlier_detection", OUTLIER_DETECTION)
+          .nested("health_checks[]", HEALTH_CHECK)
+          .leaf("common_lb_config.healthy_panic_threshold.value")
           .build();
 
   // ---- bootstrap ----------------------------------------------------------------------------

@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param clusters the cluster (one entry of weight 1) or weighted clusters to connect to
  * @param idleTimeout the connection is closed after this long without bytes either way (Envoy
  *     default 1 h); zero disables
+ * @param hashSourceIp {@code hash_policy: [{source_ip: {}}]}: a hashing balancer picks the host by
+ *     the downstream peer's IP address
  */
-public record TcpProxyConfig(String statPrefix, List<WeightedCluster> clusters, Duration idleTimeout)
+public record TcpProxyConfig(
+    String statPrefix, List<WeightedCluster> clusters, Duration idleTimeout, boolean hashSourceIp)
     implements NetworkFilterConfig {
+
+  /** A TCP proxy without a hash policy. */
+  public TcpProxyConfig(String statPrefix, List<WeightedCluster> clusters, Duration idleTimeout) {
+    this(statPrefix, clusters, idleTimeout, false);
+  }
 
   public TcpProxyConfig {
     Objects.requireNonNull(statPrefix, "statPrefix");

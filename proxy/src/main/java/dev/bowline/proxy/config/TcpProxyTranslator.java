@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Translates a {@code TcpProxy} into a {@link TcpProxyConfig}: one cluster (weight 1) or weighted
- * clusters, and the idle timeout (Envoy's default 1 h; 0 disables). Whether the clusters exist is
+ * clusters, the idle timeout (Envoy's default 1 h; 0 disables) and a {@code source_ip} hash
+ * policy. Whether the clusters exist is
  * not checked here, since xDS may add them later. Stateless.
  */
 final class TcpProxyTranslator {
@@ -16,6 +17,18 @@ final class TcpProxyTranslator {
   static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
 
   private TcpProxyTranslator() {}
+
+  /**
+   * Whether {@code hash_policy} asks for the source IP (Envoy allows one entry; {@code
+   * filter_state} is refused by the supported-subset check).
+   */
+  private static boolean hashSourceIp(TcpProxy tcp, String path, Problems problems) {
+    if (tcp.getHashPolicyCount() > 1) {
+      problems.add(path, "at most one hash policy (as in Envoy), not " + tcp.getHashPolicyCount());
+      return false;
+    }
+    return tcp.getHashPolicyCount() == 1 && tcp.getHashPolicy(0).hasSourceIp();
+  }
 
   /** The TCP proxy, or null after reporting problems. {@code path} is its typed_config's. */
   static TcpProxyConfig translate(TcpProxy tcp, String path, Problems problems) {
@@ -55,9 +68,10 @@ final class TcpProxyTranslator {
     Duration idleTimeout =
         ProtoValues.duration(tcp.hasIdleTimeout(), tcp.getIdleTimeout(), DEFAULT_IDLE_TIMEOUT,
             Problems.join(path, "idle_timeout"), problems);
+    boolean hashSourceIp = hashSourceIp(tcp, Problems.join(path, "hash_policy"), problems);
     if (problems.size() > before) {
       return null;
     }
-    return new TcpProxyConfig(tcp.getStatPrefix(), clusters, idleTimeout);
+    return new TcpProxyConfig(tcp.getStatPrefix(), clusters, idleTimeout, hashSourceIp);
   }
 }

@@ -1,5 +1,7 @@
 package dev.bowline.proxy.http;
 
+import dev.bowline.proxy.filter.LocalReply;
+import dev.bowline.proxy.filter.RouteFilterStage;
 import dev.bowline.proxy.http.hardening.Http1Hardening;
 import dev.bowline.proxy.http2.StreamReading;
 import dev.bowline.proxy.route.RetryPolicy;
@@ -30,6 +32,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +47,17 @@ import java.util.concurrent.TimeUnit;
  * host if there is one. {@link RetryState} decides and counts; {@link UpstreamRequestBody} keeps
  * the body for the next try up to the listener's buffer limit (a larger body stops retrying and
  * streams on). Once a response head goes downstream, nothing is retried.
+ *
+ * <p><b>Hashing and mirrors.</b> A route with a {@code hash_policy} gives the picker a {@link
+ * RequestHashContext} (the key, computed when a hashing balancer asks; a generated cookie goes on
+ * the response). A route with {@code request_mirror_policies} sends each sampled copy on its own
+ * once the request is complete ({@link RequestMirrors}); the copies never hold this exchange up.
+ *
+ * <p><b>Built-in filters.</b> Once routed, the connection manager's built-in filters (CORS, fault
+ * injection, local rate limit) run on the matched route ({@link RouteFilterStage}) before the
+ * route's action: they may answer, or delay the request on an event-loop timer (before the route
+ * timeout starts). Every local reply carries its response flags in {@code
+ * x-bowline-response-flags} and is counted by them.
  *
  * <p><b>Threading.</b> Confined to the downstream connection's event loop, which is also the
  * upstream connection's.
@@ -65,6 +79,8 @@ final class Http1Exchange implements AccessLogFormat.Entry {
 
   private RouteDecision.Forward forward;
   private FilterRun filterRun;
+  /** The built-in filters' run on the matched route; null when none of them applies. */
+  private RouteFilterStage routeFilters;
   private Cluster cluster;
   private boolean admitted;
   /** The current try (the last one once the exchange is done); null before it and between tries. */
@@ -73,6 +89,10 @@ final class Http1Exchange implements AccessLogFormat.Entry {
   private ClusterHost lastHost;
   /** Null without a retry policy, and once retrying is over. */
   private RetryState retry;
+  /** The hash key for the cluster's picker; null when the route has no hash policy. */
+  private RequestHashContext hashing;
+  /** The copies still to send once the request is complete; null when there are none (left). */
+  private RequestMirrors mirrors;
   private ScheduledFuture<?> backOff;
   private boolean retryOverflow;
   private boolean retryLimitExceeded;
@@ -154,6 +174,52 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       respondLocally(HttpResponseStatus.NOT_FOUND.code(), "", null, ResponseFlags.NO_ROUTE, RouteDecision.HeaderEdits.NONE);
       return;
     }
+    routeFilters =
+        manager.builtinFilters().stage(
+            decision.routeFilters(), decision instanceof RouteDecision.Forward);
+    if (routeFilters != null) {
+      // ends in act(decision), or a reply
+      routeFilters.start(
+          new RouteFilterRequest(request, ctx.channel(), connection.scheme(),
+              manager.config().useRemoteAddress(), manager.config().xffNumTrustedHops()),
+          routeFilterExchange(decision));
+      return;
+    }
+    act(decision);
+  }
+
+  /** How the built-in filters carry on with {@code decision}, pause the body, or answer. */
+  private RouteFilterStage.Exchange routeFilterExchange(RouteDecision decision) {
+    return new RouteFilterStage.Exchange() {
+      @Override
+      public ScheduledExecutorService eventLoop() {
+        return ctx.channel().eventLoop();
+      }
+
+      @Override
+      public void pauseRequestBody() {
+        connection.pauseReading();
+      }
+
+      @Override
+      public void proceed() {
+        if (!done) {
+          act(decision);
+        }
+      }
+
+      @Override
+      public void reply(LocalReply reply) {
+        if (!done) {
+          respondLocally(reply.status(), reply.body(), null, reply.flag(),
+              h -> reply.headers().accept(new NettyHeaders(h)));
+        }
+      }
+    };
+  }
+
+  /** Acts on the route's decision: answers it (redirect, direct response) or forwards upstream. */
+  private void act(RouteDecision decision) {
     if (decision instanceof RouteDecision.Local local) {
       respondLocally(local.status(), new String(local.body(), StandardCharsets.UTF_8), local.location(), ResponseFlags.NONE, local.responseEdits());
       return;
@@ -175,7 +241,10 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       return;
     }
     admitted = true;
-    ClusterHost host = cluster.pick(PickContext.NONE);
+    if (!forward.hashPolicy().isEmpty()) {
+      hashing = new RequestHashContext(forward.hashPolicy(), request, ctx.channel(), connection.scheme());
+    }
+    ClusterHost host = cluster.pick(hashing != null ? hashing : PickContext.NONE);
     if (host == null) {
       noHealthyUpstream();
       return;
@@ -199,6 +268,9 @@ final class Http1Exchange implements AccessLogFormat.Entry {
           new io.netty.handler.codec.http.DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
+    if (!forward.mirrorPolicies().isEmpty() && !upgradeRequested) {
+      startMirrors();
+    }
     RetryPolicy policy = forward.retryPolicy();
     if (policy != null && !policy.conditions().isEmpty()) {
       startRetrying(policy);
@@ -207,6 +279,55 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       startRouteTimer();
     }
     startAttempt(host);
+  }
+
+  /**
+   * Samples the route's mirror policies for this request, its head as it goes upstream, and keeps
+   * the body that arrived before routing; the copies go once the request is complete.
+   */
+  private void startMirrors() {
+    mirrors =
+        RequestMirrors.sample(
+            forward.mirrorPolicies(),
+            request,
+            manager.clusters(),
+            manager.shadowStats(),
+            ctx.channel().eventLoop(),
+            manager.connector(),
+            forward.timeout().toMillis(),
+            bufferLimitBytes());
+    if (mirrors == null) {
+      return;
+    }
+    if (mirrors.announcedTooLarge()) {
+      abandonMirrors();
+      return;
+    }
+    body.forEachWaiting(
+        piece -> {
+          if (mirrors != null && !mirrors.keep(piece)) {
+            abandonMirrors();
+          }
+        });
+    if (requestComplete) {
+      sendMirrors();
+    }
+  }
+
+  /** The body is too large to keep for the copies: none is sent (Envoy counts it so). */
+  private void abandonMirrors() {
+    cluster.stats().retryAbandoned();
+    mirrors.cancel();
+    mirrors = null;
+  }
+
+  /** The request is complete: the copies go now, on their own. */
+  private void sendMirrors() {
+    if (mirrors != null) {
+      RequestMirrors sending = mirrors;
+      mirrors = null;
+      sending.send();
+    }
   }
 
   /**
@@ -331,6 +452,9 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     if (done) {
       content.release();
     } else {
+      if (mirrors != null && !mirrors.keep(content)) {
+        abandonMirrors();
+      }
       Channel up = attempt != null && attempt.isConnected() ? attempt.connection().channel() : null;
       switch (body.add(content, up, attempt == null)) {
         case OUTGREW_BUFFER -> abandonRetries();
@@ -350,6 +474,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       requestComplete = true;
       if (!done) {
         startRouteTimer();
+        sendMirrors();
         if (attempt != null && attempt.isConnected()) {
           attemptRequestSent();
         }
@@ -447,7 +572,9 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       return;
     }
     cluster.stats().retryRequestStarted();
-    ClusterHost host = cluster.pick(retry != null ? retry : PickContext.NONE);
+    ClusterHost host =
+        cluster.pick(
+            hashing != null ? hashing.excluding(retry) : retry != null ? retry : PickContext.NONE);
     if (host == null) {
       noHealthyUpstream();
       return;
@@ -483,6 +610,12 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     HopByHopHeaders.strip(h);
     h.set("x-envoy-upstream-service-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamSentNanos)));
     forward.responseEdits().apply(h);
+    if (routeFilters != null) {
+      routeFilters.addResponseHeaders(new NettyHeaders(h));
+    }
+    if (hashing != null) {
+      hashing.addSetCookies(h);
+    }
     if (filterRun != null) {
       filterRun.onResponse(response);
     }
@@ -526,6 +659,9 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     h.set("x-envoy-upstream-service-time", Long.toString(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upstreamSentNanos)));
     forward.responseEdits().apply(h);
+    if (hashing != null) {
+      hashing.addSetCookies(h);
+    }
     if (filterRun != null) {
       filterRun.onResponse(response);
     }
@@ -694,6 +830,9 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     }
     manager.stats().timeouts.increment();
     cluster.stats().timedOut();
+    if (attempt != null) {
+      attempt.routeTimedOut();
+    }
     if (!responseStarted) {
       respondLocally(504, "upstream request timeout", null, ResponseFlags.UPSTREAM_REQUEST_TIMEOUT, forward.responseEdits());
     } else {
@@ -720,6 +859,15 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       h.set(HttpHeaderNames.LOCATION, location);
     }
     edits.apply(h);
+    if (routeFilters != null) {
+      routeFilters.addResponseHeaders(new NettyHeaders(h));
+    }
+    // Say why: the flags of a reply the proxy made itself go with it, and into the counters.
+    String why = responseFlags();
+    if (!ResponseFlags.NONE.equals(why)) {
+      h.set(ResponseFlags.HEADER, why);
+    }
+    manager.stats().countLocalReply(why);
     responseHeaders = h;
     // An unread request body would be taken for the next request: close unless it is complete.
     closeAfterResponse =
@@ -747,7 +895,14 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       backOff.cancel(false);
       backOff = null;
     }
+    if (routeFilters != null) {
+      routeFilters.cancel();
+    }
     stopRetrying();
+    if (mirrors != null) {
+      mirrors.cancel();
+      mirrors = null;
+    }
     body.release();
     if (attempt != null) {
       // A try whose response did not complete here (or whose request did not) cannot be reused.
@@ -808,7 +963,10 @@ final class Http1Exchange implements AccessLogFormat.Entry {
 
   @Override
   public String responseFlags() {
-    return ResponseFlags.withRetryFlags(responseFlags, retryOverflow, retryLimitExceeded);
+    String flags = ResponseFlags.withRetryFlags(responseFlags, retryOverflow, retryLimitExceeded);
+    return routeFilters != null && routeFilters.delayInjected()
+        ? ResponseFlags.with(flags, ResponseFlags.DELAY_INJECTED)
+        : flags;
   }
 
   @Override

@@ -2,6 +2,10 @@ package dev.bowline.proxy.http;
 
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.HttpConnectionManagerConfig;
+import dev.bowline.proxy.filter.BuiltinFilters;
+import dev.bowline.proxy.filter.RouteFiltersCompiler;
+import dev.bowline.proxy.filter.ratelimit.LocalRateLimitCompiler;
+import dev.bowline.proxy.filter.ratelimit.RateLimiterStore;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.ClusterManager;
 import dev.bowline.proxy.upstream.UpstreamConnector;
@@ -35,9 +39,13 @@ public final class HttpConnectionManager {
   private final ClusterManager clusters;
   private final UpstreamConnector connector;
   private final HttpStats stats;
+  private final ShadowStats shadowStats;
   private final AccessLog accessLog;
   private final BooleanSupplier draining;
   private final HttpFilterChain filters;
+  private final BuiltinFilters builtins;
+  /** The rate limiters this version uses, kept for the next once committed; null in tests. */
+  private final RateLimiterStore.Generation rateLimiters;
   private final Http1Hardening hardening;
   private final Http2Downstream http2;
 
@@ -59,7 +67,16 @@ public final class HttpConnectionManager {
       Function<NamedFactory<?>, PluginContext> contexts,
       RouteSlot routes)
       throws ConfigException {
-    HttpRouter router = RouteTableRouter.compile(config.routeConfig(), path + ".route_config");
+    // The built-in filters and the routes' settings for them; rate limiters (and their buckets)
+    // of the version in force are reused where their configuration is unchanged.
+    RateLimiterStore.Generation rateLimiters = routes.rateLimiters().next();
+    LocalRateLimitCompiler rateLimits =
+        new LocalRateLimitCompiler(metrics, rateLimiters, System::nanoTime);
+    HttpRouter router =
+        RouteTableRouter.compile(
+            config.routeConfig(), path + ".route_config", new RouteFiltersCompiler(rateLimits));
+    BuiltinFilters builtins =
+        BuiltinFilters.compile(config.httpFilters(), path, config.statPrefix(), metrics, rateLimits);
     HttpFilterChain filters = HttpFilterChain.build(config.httpFilters(), path, filterFactories, contexts);
     AccessLog log;
     try {
@@ -68,7 +85,8 @@ public final class HttpConnectionManager {
       throw new ConfigException(path + ".access_log: " + e.getMessage());
     }
     return new HttpConnectionManager(
-        config, router, routes, clusters, connector, metrics, log, draining, filters);
+        config, router, routes, clusters, connector, metrics, log, draining, filters, builtins,
+        rateLimiters);
   }
 
   /** The ALPN protocol identifier of HTTP/2 over TLS. */
@@ -155,7 +173,8 @@ public final class HttpConnectionManager {
       AccessLog accessLog,
       BooleanSupplier draining,
       HttpFilterChain filters) {
-    this(config, router, new RouteSlot(), clusters, connector, metrics, accessLog, draining, filters);
+    this(config, router, new RouteSlot(), clusters, connector, metrics, accessLog, draining, filters,
+        BuiltinFilters.NONE, null);
     publishRoutes();
   }
 
@@ -168,16 +187,21 @@ public final class HttpConnectionManager {
       MetricRegistry metrics,
       AccessLog accessLog,
       BooleanSupplier draining,
-      HttpFilterChain filters) {
+      HttpFilterChain filters,
+      BuiltinFilters builtins,
+      RateLimiterStore.Generation rateLimiters) {
     this.config = config;
     this.router = router;
     this.routes = routes;
     this.clusters = clusters;
     this.connector = connector;
     this.stats = new HttpStats(config.statPrefix(), metrics);
+    this.shadowStats = new ShadowStats(metrics);
     this.accessLog = accessLog;
     this.draining = draining;
     this.filters = filters;
+    this.builtins = builtins;
+    this.rateLimiters = rateLimiters;
     this.hardening = Http1Hardening.from(config);
     this.http2 = Http2Downstream.from(config);
   }
@@ -188,6 +212,11 @@ public final class HttpConnectionManager {
 
   HttpFilterChain filters() {
     return filters;
+  }
+
+  /** The built-in filters (fault, CORS, local rate limit), run on the matched route. */
+  BuiltinFilters builtinFilters() {
+    return builtins;
   }
 
   /** The routes in force: the latest committed version's, shared through the slot. */
@@ -202,6 +231,9 @@ public final class HttpConnectionManager {
    */
   public void publishRoutes() {
     routes.publish(router);
+    if (rateLimiters != null) {
+      rateLimiters.publish();
+    }
   }
 
   ClusterManager clusters() {
@@ -214,6 +246,11 @@ public final class HttpConnectionManager {
 
   HttpStats stats() {
     return stats;
+  }
+
+  /** The counters of mirrored requests, per mirror cluster. */
+  ShadowStats shadowStats() {
+    return shadowStats;
   }
 
   AccessLog accessLog() {

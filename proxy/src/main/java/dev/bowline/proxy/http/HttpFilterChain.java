@@ -47,8 +47,8 @@ final class HttpFilterChain {
     List<String> problems = new ArrayList<>();
     for (int i = 0; i < configs.size(); i++) {
       HttpFilterConfig c = configs.get(i);
-      if (c.name().equals(HttpFilterConfig.ROUTER)) {
-        continue;
+      if (c.name().equals(HttpFilterConfig.ROUTER) || c.isBuiltIn()) {
+        continue; // the router, and the built-in filters (RouteFilters), are not plugins
       }
       String at = path + ".http_filters[" + i + "]";
       Optional<HttpFilterFactory<?>> factory = registry.get(c.name());

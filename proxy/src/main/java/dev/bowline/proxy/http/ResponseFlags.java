@@ -17,6 +17,12 @@ final class ResponseFlags {
   static final String UPSTREAM_CONNECTION_TERMINATION = "UC";
   static final String DOWNSTREAM_CONNECTION_TERMINATION = "DC";
   static final String UPSTREAM_RETRY_LIMIT_EXCEEDED = "URX";
+  static final String DELAY_INJECTED = "DI";
+  static final String FAULT_INJECTED = "FI";
+  static final String RATE_LIMITED = "RL";
+
+  /** The response header that carries a local reply's flags (Bowline's; Envoy has none). */
+  static final String HEADER = "x-bowline-response-flags";
 
   /** The order in which Envoy prints flags that are set together (its flag enumeration's order). */
   private static final List<String> ORDER =
@@ -47,6 +53,16 @@ final class ResponseFlags {
     }
     Arrays.sort(set, 0, n, Comparator.comparingInt(ResponseFlags::rank));
     return String.join(",", Arrays.asList(set).subList(0, n));
+  }
+
+  /** {@code flags} (comma-separated, or {@link #NONE}) with {@code flag} added, in Envoy's order. */
+  static String with(String flags, String flag) {
+    if (NONE.equals(flags)) {
+      return flag;
+    }
+    String[] set = (flags + "," + flag).split(",");
+    Arrays.sort(set, Comparator.comparingInt(ResponseFlags::rank));
+    return String.join(",", Arrays.stream(set).distinct().toList());
   }
 
   private static int rank(String flag) {

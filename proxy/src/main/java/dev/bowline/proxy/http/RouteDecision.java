@@ -1,8 +1,12 @@
 package dev.bowline.proxy.http;
 
+import dev.bowline.proxy.route.HashPolicy;
+import dev.bowline.proxy.route.MirrorPolicy;
 import dev.bowline.proxy.route.RetryPolicy;
+import dev.bowline.proxy.route.RouteFilterConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the router decided for one request, in the terms the HTTP data path acts on.
@@ -19,6 +23,14 @@ sealed interface RouteDecision {
     void apply(HttpHeaders headers);
   }
 
+  /**
+   * The matched route's settings for the built-in filters (fault, CORS, local rate limit); {@link
+   * RouteFilterConfig#NONE} when it has none, and for {@link NoRoute}.
+   */
+  default RouteFilterConfig routeFilters() {
+    return RouteFilterConfig.NONE;
+  }
+
   /** No virtual host or route matched: 404, flag NR. */
   record NoRoute() implements RouteDecision {}
 
@@ -32,6 +44,9 @@ sealed interface RouteDecision {
    * @param requestEdits header changes for the upstream request
    * @param responseEdits header changes for the downstream response
    * @param retryPolicy the route's retry policy, or {@code null} when it has none
+   * @param hashPolicy how the key for a hashing balancer is computed ({@link HashPolicy#NONE})
+   * @param mirrorPolicies where copies of the request go (usually none)
+   * @param routeFilters the route's settings for the built-in filters
    */
   record Forward(
       String cluster,
@@ -40,7 +55,10 @@ sealed interface RouteDecision {
       Duration timeout,
       HeaderEdits requestEdits,
       HeaderEdits responseEdits,
-      RetryPolicy retryPolicy)
+      RetryPolicy retryPolicy,
+      HashPolicy hashPolicy,
+      List<MirrorPolicy> mirrorPolicies,
+      RouteFilterConfig routeFilters)
       implements RouteDecision {}
 
   /**
@@ -50,7 +68,13 @@ sealed interface RouteDecision {
    * @param body the body, possibly empty
    * @param location the Location header for a redirect, or null
    * @param responseEdits header changes for the response
+   * @param routeFilters the route's settings for the built-in filters
    */
-  record Local(int status, byte[] body, String location, HeaderEdits responseEdits)
+  record Local(
+      int status,
+      byte[] body,
+      String location,
+      HeaderEdits responseEdits,
+      RouteFilterConfig routeFilters)
       implements RouteDecision {}
 }

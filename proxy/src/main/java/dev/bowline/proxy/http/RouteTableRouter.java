@@ -7,6 +7,7 @@ import dev.bowline.proxy.route.DirectResponseAction;
 import dev.bowline.proxy.route.ForwardAction;
 import dev.bowline.proxy.route.RedirectAction;
 import dev.bowline.proxy.route.RouteEntry;
+import dev.bowline.proxy.route.RouteFilterCompiler;
 import dev.bowline.proxy.route.RouteTable;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.netty.channel.Channel;
@@ -35,7 +36,18 @@ final class RouteTableRouter implements HttpRouter {
    * @throws ConfigException naming each problem with its path under {@code path}
    */
   static HttpRouter compile(RouteConfiguration config, String path) throws ConfigException {
-    return new RouteTableRouter(RouteTable.compile(config, path));
+    return compile(config, path, RouteFilterCompiler.NONE);
+  }
+
+  /**
+   * Compiles {@code config}, with {@code filters} compiling the routes' settings for the built-in
+   * filters.
+   *
+   * @throws ConfigException naming each problem with its path under {@code path}
+   */
+  static HttpRouter compile(RouteConfiguration config, String path, RouteFilterCompiler filters)
+      throws ConfigException {
+    return new RouteTableRouter(RouteTable.compile(config, path, filters));
   }
 
   @Override
@@ -76,15 +88,20 @@ final class RouteTableRouter implements HttpRouter {
           forward.timeout(),
           requestEdits,
           bothResponseEdits,
-          forward.retryPolicy().orElse(null));
+          forward.retryPolicy().orElse(null),
+          forward.hashPolicy(),
+          forward.mirrorPolicies(),
+          entry.filters());
     }
     if (action instanceof RedirectAction redirect) {
-      return new RouteDecision.Local(redirect.responseCode(), new byte[0], redirect.location(view), responseEdits);
+      return new RouteDecision.Local(
+          redirect.responseCode(), new byte[0], redirect.location(view), responseEdits,
+          entry.filters());
     }
     DirectResponseAction direct = (DirectResponseAction) action;
     ByteBuffer body = direct.body();
     byte[] bytes = new byte[body.remaining()];
     body.duplicate().get(bytes);
-    return new RouteDecision.Local(direct.status(), bytes, null, responseEdits);
+    return new RouteDecision.Local(direct.status(), bytes, null, responseEdits, entry.filters());
   }
 }

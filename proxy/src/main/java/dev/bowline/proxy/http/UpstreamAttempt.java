@@ -5,6 +5,7 @@ import dev.bowline.proxy.upstream.PoolCallback;
 import dev.bowline.proxy.upstream.UpstreamConnection;
 import dev.bowline.proxy.upstream.UpstreamListener;
 import dev.bowline.proxy.upstream.UpstreamResetReason;
+import dev.bowline.proxy.upstream.outlier.HostOutcomes;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
@@ -20,14 +21,21 @@ import java.util.concurrent.TimeUnit;
  * <p>Once ended, a try says nothing more: a connection that arrives late is abandoned, response
  * content is released, anything else is dropped. So a retry never hears from an earlier try.
  *
+ * <p>It reports what became of it to its host's {@link HostOutcomes} (outlier detection), where
+ * Envoy's router does: the connection, a connect failure or reset, a timeout before the response
+ * head, and the response head's status (a Trailers-Only {@code grpc-status} included).
+ *
  * <p><b>Threading.</b> Confined to the exchange's event loop.
  */
 final class UpstreamAttempt implements PoolCallback, UpstreamListener {
+
+  private static final String GRPC_STATUS = "grpc-status";
 
   private final Http1Exchange exchange;
   private final ClusterHost host;
   private UpstreamConnection connection;
   private ScheduledFuture<?> perTryTimer;
+  private boolean headReceived;
   private boolean ended;
 
   /** A try at {@code host}, counted in flight there at once. */
@@ -54,7 +62,16 @@ final class UpstreamAttempt implements PoolCallback, UpstreamListener {
   /** Starts the per-try timeout: {@code onTimeout} runs on {@code loop} unless the try ends first. */
   void startPerTryTimer(EventLoop loop, long millis, Runnable onTimeout) {
     if (perTryTimer == null && !ended) {
-      perTryTimer = loop.schedule(onTimeout, millis, TimeUnit.MILLISECONDS);
+      perTryTimer =
+          loop.schedule(
+              () -> {
+                if (!ended) {
+                  host.outcomes().timedOut();
+                }
+                onTimeout.run();
+              },
+              millis,
+              TimeUnit.MILLISECONDS);
     }
   }
 
@@ -63,6 +80,13 @@ final class UpstreamAttempt implements PoolCallback, UpstreamListener {
     if (perTryTimer != null) {
       perTryTimer.cancel(false);
       perTryTimer = null;
+    }
+  }
+
+  /** The route timeout expired during this try: a timeout for the host if no head came yet. */
+  void routeTimedOut() {
+    if (!ended && !headReceived) {
+      host.outcomes().timedOut();
     }
   }
 
@@ -90,6 +114,7 @@ final class UpstreamAttempt implements PoolCallback, UpstreamListener {
       return;
     }
     connection = ready;
+    host.outcomes().connected();
     ready.bind(this);
     exchange.onAttemptReady(this);
   }
@@ -97,6 +122,9 @@ final class UpstreamAttempt implements PoolCallback, UpstreamListener {
   @Override
   public void onFailure(boolean overflow, String detail) {
     if (!ended) {
+      if (!overflow) {
+        host.outcomes().connectFailed(); // an overflow is the cluster's, not the host's (Envoy)
+      }
       exchange.onAttemptFailure(this, overflow, detail);
     }
   }
@@ -104,6 +132,11 @@ final class UpstreamAttempt implements PoolCallback, UpstreamListener {
   @Override
   public void onResponseHead(HttpResponse response) {
     if (!ended) {
+      headReceived = true;
+      HostOutcomes outcomes = host.outcomes();
+      if (outcomes != HostOutcomes.NONE) {
+        outcomes.responded(response.status().code(), response.headers().get(GRPC_STATUS));
+      }
       exchange.onAttemptResponseHead(this, response);
     }
   }
@@ -120,6 +153,7 @@ final class UpstreamAttempt implements PoolCallback, UpstreamListener {
   @Override
   public void onUpstreamReset(UpstreamResetReason reason, String detail) {
     if (!ended) {
+      host.outcomes().connectFailed(); // Envoy's router reports a reset as a connect failure
       exchange.onAttemptReset(this, reason, detail);
     }
   }

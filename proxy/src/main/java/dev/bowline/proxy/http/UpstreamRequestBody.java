@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A request body on its way upstream: each piece goes to the connected try, or waits while no
@@ -102,6 +103,14 @@ final class UpstreamRequestBody {
     while ((piece = waiting.poll()) != null) {
       connected.write(piece);
     }
+  }
+
+  /**
+   * Hands each piece waiting for a connection (before any try started), in order, to {@code
+   * action}; the pieces stay here.
+   */
+  void forEachWaiting(Consumer<HttpContent> action) {
+    waiting.forEach(action);
   }
 
   /** No retry can happen any more: what is kept is released (the connected try has it all). */

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Envoy's {@code route} action: forward the request upstream to a cluster (or one of weighted
- * clusters), with an optional path rewrite, timeouts and retry policy.
+ * clusters), with an optional path rewrite, timeouts, retry policy, hash policy and mirrors.
  *
  * <p>Immutable and thread-safe; {@link #pickCluster} allocates nothing.
  */
@@ -24,6 +24,8 @@ public final class ForwardAction implements Action {
   private final Duration timeout;
   private final Optional<Duration> idleTimeout;
   private final Optional<RetryPolicy> retryPolicy;
+  private final HashPolicy hashPolicy;
+  private final List<MirrorPolicy> mirrorPolicies;
 
   ForwardAction(
       List<ClusterTarget> clusters,
@@ -31,6 +33,17 @@ public final class ForwardAction implements Action {
       Duration timeout,
       Duration idleTimeout,
       RetryPolicy retryPolicy) {
+    this(clusters, pathRewrite, timeout, idleTimeout, retryPolicy, HashPolicy.NONE, List.of());
+  }
+
+  ForwardAction(
+      List<ClusterTarget> clusters,
+      PathRewrite pathRewrite,
+      Duration timeout,
+      Duration idleTimeout,
+      RetryPolicy retryPolicy,
+      HashPolicy hashPolicy,
+      List<MirrorPolicy> mirrorPolicies) {
     this.clusters = clusters.toArray(new ClusterTarget[0]);
     this.clusterList = List.copyOf(clusters);
     this.cumulativeWeights = new long[this.clusters.length];
@@ -47,6 +60,8 @@ public final class ForwardAction implements Action {
     this.timeout = timeout;
     this.idleTimeout = Optional.ofNullable(idleTimeout);
     this.retryPolicy = Optional.ofNullable(retryPolicy);
+    this.hashPolicy = hashPolicy;
+    this.mirrorPolicies = List.copyOf(mirrorPolicies);
   }
 
   /** The clusters in configuration order; one for a route with a single {@code cluster}. */
@@ -113,6 +128,19 @@ public final class ForwardAction implements Action {
   /** The route's retry policy, if any. */
   public Optional<RetryPolicy> retryPolicy() {
     return retryPolicy;
+  }
+
+  /**
+   * How the key for a hashing load balancer is computed ({@code hash_policy}); {@link
+   * HashPolicy#NONE} when the route has none.
+   */
+  public HashPolicy hashPolicy() {
+    return hashPolicy;
+  }
+
+  /** Where copies of the requests go ({@code request_mirror_policies}); usually none. */
+  public List<MirrorPolicy> mirrorPolicies() {
+    return mirrorPolicies;
   }
 
   @Override

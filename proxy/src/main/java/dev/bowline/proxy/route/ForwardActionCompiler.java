@@ -20,7 +20,10 @@ final class ForwardActionCompiler {
           "host_rewrite_literal",
           "timeout",
           "idle_timeout",
-          "retry_policy");
+          "retry_policy",
+          "hash_policy",
+          "request_mirror_policies",
+          "rate_limits"); // compiled by the route's RouteFilterCompiler, for the rate limit filter
   private static final FieldAllowlist WEIGHTED_CLUSTER =
       FieldAllowlist.of(WeightedCluster.getDescriptor(), "clusters", "total_weight");
   private static final FieldAllowlist CLUSTER_WEIGHT =
@@ -38,6 +41,8 @@ final class ForwardActionCompiler {
   private final HeaderMutationCompiler headers;
   private final PathRewriteCompiler rewrites;
   private final RetryPolicyCompiler retries;
+  private final HashPolicyCompiler hashes;
+  private final MirrorPolicyCompiler mirrors;
 
   ForwardActionCompiler(
       Problems problems,
@@ -48,6 +53,8 @@ final class ForwardActionCompiler {
     this.headers = headers;
     this.rewrites = rewrites;
     this.retries = retries;
+    this.hashes = new HashPolicyCompiler(problems, new StringMatcherCompiler(problems));
+    this.mirrors = new MirrorPolicyCompiler(problems);
   }
 
   /**
@@ -111,10 +118,16 @@ final class ForwardActionCompiler {
         action.hasRetryPolicy()
             ? retries.compile(action.getRetryPolicy(), Problems.join(path, "retry_policy"))
             : null;
+    HashPolicy hashPolicy =
+        hashes.compile(action.getHashPolicyList(), Problems.join(path, "hash_policy"));
+    List<MirrorPolicy> mirrorPolicies =
+        mirrors.compile(
+            action.getRequestMirrorPoliciesList(), Problems.join(path, "request_mirror_policies"));
     if (problems.size() != before) {
       return null;
     }
-    return new ForwardAction(clusters, rewrite, timeout, idleTimeout, retryPolicy);
+    return new ForwardAction(
+        clusters, rewrite, timeout, idleTimeout, retryPolicy, hashPolicy, mirrorPolicies);
   }
 
   @SuppressWarnings("deprecation") // Envoy still accepts these deprecated fields; so do we

@@ -17,7 +17,8 @@ final class RouteCompiler {
           "request_headers_to_add",
           "request_headers_to_remove",
           "response_headers_to_add",
-          "response_headers_to_remove");
+          "response_headers_to_remove",
+          "typed_per_filter_config"); // with route.rate_limits: the RouteFilterCompiler's
 
   /** A route's matcher and what it answers. */
   record Compiled(RouteMatcher matcher, RouteEntry entry) {}
@@ -28,6 +29,7 @@ final class RouteCompiler {
   private final ForwardActionCompiler forwards;
   private final RedirectActionCompiler redirects;
   private final DirectResponseCompiler directResponses;
+  private final RouteFilterCompiler filters;
 
   RouteCompiler(
       Problems problems,
@@ -35,13 +37,15 @@ final class RouteCompiler {
       HeaderMutationCompiler headers,
       ForwardActionCompiler forwards,
       RedirectActionCompiler redirects,
-      DirectResponseCompiler directResponses) {
+      DirectResponseCompiler directResponses,
+      RouteFilterCompiler filters) {
     this.problems = problems;
     this.matches = matches;
     this.headers = headers;
     this.forwards = forwards;
     this.redirects = redirects;
     this.directResponses = directResponses;
+    this.filters = filters;
   }
 
   /** The compiled route, or {@code null} if it has a problem (reported). */
@@ -87,7 +91,8 @@ final class RouteCompiler {
       default:
         break; // an unsupported action, already reported
     }
-    if (problems.size() != before || matcher == null || action == null) {
+    RouteFilterConfig filterConfig = filters.compile(route, path, problems);
+    if (problems.size() != before || matcher == null || action == null || filterConfig == null) {
       return null;
     }
     RouteEntry entry =
@@ -96,7 +101,8 @@ final class RouteCompiler {
             virtualHostName,
             action,
             scope.request(HeaderLevel.EMPTY),
-            scope.response(HeaderLevel.EMPTY));
+            scope.response(HeaderLevel.EMPTY),
+            filterConfig);
     return new Compiled(matcher, entry);
   }
 }

@@ -18,18 +18,21 @@ public final class RouteEntry {
   private final Action action;
   private final HeaderMutations requestHeaders;
   private final HeaderMutations responseHeaders;
+  private final RouteFilterConfig filters;
 
   RouteEntry(
       String name,
       String virtualHostName,
       Action action,
       HeaderMutations requestHeaders,
-      HeaderMutations responseHeaders) {
+      HeaderMutations responseHeaders,
+      RouteFilterConfig filters) {
     this.name = name;
     this.virtualHostName = virtualHostName;
     this.action = action;
     this.requestHeaders = requestHeaders;
     this.responseHeaders = responseHeaders;
+    this.filters = filters;
   }
 
   /** The route's {@code name}, possibly empty. */
@@ -55,6 +58,11 @@ public final class RouteEntry {
   /** Response header changes of the route, virtual host and route configuration, merged. */
   public HeaderMutations responseHeaders() {
     return responseHeaders;
+  }
+
+  /** The route's settings for the built-in HTTP filters ({@link RouteFilterConfig#NONE} if none). */
+  public RouteFilterConfig filters() {
+    return filters;
   }
 
   @Override

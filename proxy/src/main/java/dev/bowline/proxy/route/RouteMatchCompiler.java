@@ -109,7 +109,7 @@ final class RouteMatchCompiler {
   }
 
   @SuppressWarnings("deprecation") // Envoy still accepts these deprecated fields; so do we
-  private HeaderCondition header(HeaderMatcher matcher, String path) {
+  HeaderCondition header(HeaderMatcher matcher, String path) {
     HEADER_MATCHER.check(matcher, path, problems);
     String name = Ascii.toLowerCase(matcher.getName());
     if (name.isEmpty()) {

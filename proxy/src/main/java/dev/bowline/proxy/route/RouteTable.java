@@ -52,7 +52,18 @@ public final class RouteTable {
    */
   public static RouteTable compile(RouteConfiguration config, String path)
       throws ConfigException {
-    return RouteTableCompiler.compile(config, path);
+    return compile(config, path, RouteFilterCompiler.NONE);
+  }
+
+  /**
+   * Compiles {@code config} as {@link #compile(RouteConfiguration, String)} does, with {@code
+   * filters} compiling each route's settings for the HTTP filters ({@code typed_per_filter_config},
+   * {@code rate_limits}); {@link RouteEntry#filters()} holds the result.
+   */
+  public static RouteTable compile(
+      RouteConfiguration config, String path, RouteFilterCompiler filters)
+      throws ConfigException {
+    return RouteTableCompiler.compile(config, path, filters);
   }
 
   /** The configuration's {@code name}, possibly empty. */

@@ -34,7 +34,8 @@ final class RouteTableCompiler {
 
   private RouteTableCompiler() {}
 
-  static RouteTable compile(RouteConfiguration config, String path) throws ConfigException {
+  static RouteTable compile(RouteConfiguration config, String path, RouteFilterCompiler filters)
+      throws ConfigException {
     Problems problems = new Problems();
     ROUTE_CONFIGURATION.check(config, path, problems);
 
@@ -55,7 +56,8 @@ final class RouteTableCompiler {
             headers,
             new ForwardActionCompiler(problems, headers, rewrites, new RetryPolicyCompiler(problems)),
             new RedirectActionCompiler(problems, rewrites),
-            new DirectResponseCompiler(problems, maxBodyBytes));
+            new DirectResponseCompiler(problems, maxBodyBytes),
+            filters);
     VirtualHostCompiler virtualHosts = new VirtualHostCompiler(problems, headers, routes);
 
     HeaderScope rootScope =

@@ -28,7 +28,10 @@
  *   <li>{@code VirtualHost}: {@code name} (unique), {@code domains} (unique over the
  *       configuration), {@code routes}, {@code request/response_headers_to_add/remove}.
  *   <li>{@code Route}: {@code name}, {@code match}, one of {@code route}, {@code redirect}, {@code
- *       direct_response}, {@code request/response_headers_to_add/remove}.
+ *       direct_response}, {@code request/response_headers_to_add/remove}, {@code
+ *       typed_per_filter_config} (with the action's {@code rate_limits}: compiled by the {@link
+ *       dev.bowline.proxy.route.RouteFilterCompiler} the table is compiled with; without one they
+ *       are refused).
  *   <li>{@code RouteMatch}: one of {@code prefix}, {@code path}, {@code safe_regex} (whole path),
  *       {@code path_separated_prefix}; {@code case_sensitive}, {@code headers}, {@code
  *       query_parameters}, {@code grpc}. Paths are matched without query string and fragment.
@@ -47,7 +50,11 @@
  *       {@code prefix_rewrite} or {@code regex_rewrite}, {@code host_rewrite_literal}, {@code
  *       timeout} (default 15 s; 0 disables), {@code idle_timeout}, {@code retry_policy} ({@code
  *       retry_on}, {@code num_retries}, {@code per_try_timeout}, {@code retriable_status_codes},
- *       {@code retry_back_off}).
+ *       {@code retry_back_off}), {@code hash_policy} (see {@link
+ *       dev.bowline.proxy.route.HashPolicy}; not {@code filter_state}), {@code
+ *       request_mirror_policies} ({@code cluster}, {@code runtime_fraction.default_value}, {@code
+ *       trace_sampled} absent or false, {@code disable_shadow_host_suffix_append}), {@code
+ *       rate_limits} (see {@code Route} below).
  *   <li>{@code RedirectAction}: {@code https_redirect} or {@code scheme_redirect}, {@code
  *       host_redirect}, {@code port_redirect}, one of {@code path_redirect}, {@code
  *       prefix_rewrite}, {@code regex_rewrite}; {@code response_code} (default 301), {@code

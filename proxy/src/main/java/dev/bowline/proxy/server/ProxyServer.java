@@ -93,8 +93,8 @@ public final class ProxyServer implements AutoCloseable {
     this.acceptors = transport.newGroup(1, "accept");
     this.workers = transport.newGroup(concurrency, "worker");
     this.metrics = metrics;
-    this.clusters = new ClusterManager(balancers, contexts, metrics);
     this.connector = new NettyUpstreamConnector(transport, DEFAULT_BUFFER_LIMIT);
+    this.clusters = new ClusterManager(balancers, contexts, metrics, workers, connector);
     this.chains = new FilterChains(clusters, connector, metrics, accessLogs, () -> draining, filters, contexts,
         key -> routeSlots.computeIfAbsent(key, k -> new RouteSlot()));
     log.info("proxy using the {} transport with {} event loop(s)", transport.name(), concurrency);

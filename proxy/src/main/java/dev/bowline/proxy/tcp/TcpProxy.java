@@ -24,7 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       first.
  *   <li>The cluster is chosen at random by weight among the configured clusters (one cluster is
  *       weight 1), and looked up in the {@link ClusterManager} now, so cluster changes apply to new
- *       connections. A cluster that does not exist closes the connection ({@code
+ *       connections. With {@code hash_policy: [{source_ip: {}}]} the cluster's picker gets the
+ *       hash of the client's IP address (see {@link SourceIpPickContext}). A cluster that does not exist closes the connection ({@code
  *       downstream_cx_no_route}); so does a cluster whose picker returns no host ({@code
  *       upstream_cx_none_healthy}) or whose {@code max_connections} breaker is full ({@code
  *       upstream_cx_overflow}).

@@ -92,7 +92,8 @@ final class TcpProxySession {
       downstream.close();
       return;
     }
-    ClusterHost h = c.pick(PickContext.NONE);
+    ClusterHost h =
+        c.pick(proxy.config().hashSourceIp() ? SourceIpPickContext.of(downstream) : PickContext.NONE);
     if (h == null) {
       c.stats().noHealthyHost();
       log.debug("{}: tcp_proxy: cluster {} has no healthy host; closing", downstream, name);
@@ -158,6 +159,7 @@ final class TcpProxySession {
       cluster.connectionClosed();
     } else {
       cluster.connectFailed(host);
+      host.outcomes().connectFailed();
       if (log.isDebugEnabled()) {
         log.debug(
             "{}: tcp_proxy: cannot connect to {} of cluster {}: {}",
@@ -175,6 +177,7 @@ final class TcpProxySession {
     Cluster c = cluster;
     ClusterHost h = host;
     c.connectionOpened(h);
+    h.outcomes().connectedFinal();
     upstream.closeFuture().addListener(x -> c.connectionClosed(h));
     ready();
   }

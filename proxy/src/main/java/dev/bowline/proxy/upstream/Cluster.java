@@ -1,32 +1,60 @@
 package dev.bowline.proxy.upstream;
 
 import dev.bowline.proxy.config.ClusterConfig;
+import dev.bowline.proxy.config.LoadAssignment;
+import dev.bowline.proxy.config.PrioritizedEndpoint;
 import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.upstream.health.ActiveHealth;
+import dev.bowline.proxy.upstream.health.HealthCheckStats;
+import dev.bowline.proxy.upstream.health.HealthChecker;
+import dev.bowline.proxy.upstream.health.ProbeConnector;
+import dev.bowline.proxy.upstream.outlier.HostMonitor;
+import dev.bowline.proxy.upstream.outlier.OutlierDetector;
+import dev.bowline.proxy.upstream.outlier.OutlierStats;
+import dev.bowline.proxy.upstream.priority.PriorityLoads;
+import dev.bowline.proxy.upstream.priority.PriorityPicker;
 import dev.bowline.spi.lb.LoadBalancer;
 import dev.bowline.spi.lb.PickContext;
 import dev.bowline.spi.lb.Picker;
 import dev.bowline.spi.lb.UpstreamHost;
 import dev.bowline.spi.model.Endpoint;
 import dev.bowline.spi.plugin.PluginMetrics.Counter;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running upstream cluster: its hosts, its load balancer's current picker, its circuit breakers
- * and its statistics. Endpoint updates build a new picker and swap it in; requests in flight keep
- * the host they picked.
+ * and its statistics, and, when configured, its outlier detector and active health checker.
+ *
+ * <p>The hosts are grouped by priority level; each level's healthy hosts (neither failing their
+ * endpoint status, nor active health checks, nor ejected) get a picker from the cluster's
+ * balancer, and {@link PriorityLoads} decide which level a request goes to and which levels are
+ * in panic (then balanced across all their hosts). Every change of hosts or of a host's health
+ * builds a new picker and swaps it in; requests in flight keep the host they picked.
  *
  * <p><b>Threading.</b> {@link #pick(PickContext)}, the circuit-breaker methods and the counters
- * are called from every event loop concurrently and never block. {@link #updateEndpoints(List)}
- * is called from one control thread at a time.
+ * are called from every event loop concurrently and never block. {@link
+ * #updateAssignment(LoadAssignment)}, {@link #start()} and {@link #close()} are called from one
+ * control thread at a time. Health changes seen on event loops are handed to the cluster manager's
+ * health control thread, which rebuilds the picker.
  */
 public final class Cluster {
 
   private final ClusterConfig config;
   private final java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls;
   private final LoadBalancer balancer;
+  private final MetricRegistry metrics;
   private final ClusterStats stats;
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
@@ -34,19 +62,121 @@ public final class Cluster {
   private final AtomicInteger activeRetries = new AtomicInteger();
   private final java.util.concurrent.ConcurrentMap<io.netty.channel.EventLoop, ConnectionPool> pools =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final EventExecutor control;
+  private final OutlierStats outlierStats;
+  private final OutlierDetector outlier;
+  private final HealthCheckStats healthCheckStats;
+  private final HealthChecker<ClusterHost> checker;
+  private final AtomicBoolean rebuildPending = new AtomicBoolean();
   private volatile List<ClusterHost> hosts = List.of();
+  private volatile LoadAssignment assignment = LoadAssignment.EMPTY;
   private volatile Picker picker;
+  private ScheduledFuture<?> outlierInterval;
+  private boolean started;
+  private boolean closed;
 
+  /**
+   * A cluster; its health checks and outlier detection run once {@link #start()} is called.
+   *
+   * @throws IllegalStateException the cluster has a health check and {@code runtime} no event
+   *     loops
+   */
   Cluster(
       ClusterConfig config,
       LoadBalancer balancer,
       java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls,
-      MetricRegistry metrics) {
+      MetricRegistry metrics,
+      HealthRuntime runtime) {
     this.config = config;
     this.tls = tls;
     this.balancer = balancer;
+    this.metrics = metrics;
     this.stats = new ClusterStats(config.name(), metrics);
-    updateEndpoints(config.endpoints());
+    ClusterConfig.HealthPolicy health = config.health();
+    this.control =
+        health.outlierDetection().isPresent() || health.healthCheck().isPresent()
+            ? runtime.control()
+            : null;
+    this.outlierStats =
+        health.outlierDetection().isPresent() ? new OutlierStats(config.name(), metrics) : null;
+    this.outlier =
+        health.outlierDetection()
+            .map(od -> new OutlierDetector(od, control, System::nanoTime, new Random(),
+                outlierStats, this::requestRebuild))
+            .orElse(null);
+    this.healthCheckStats =
+        health.healthCheck().isPresent() ? new HealthCheckStats(config.name(), metrics) : null;
+    this.checker =
+        health.healthCheck()
+            .map(hc -> new HealthChecker<ClusterHost>(
+                hc,
+                config.name(),
+                runtime.loops().orElseThrow(() -> new IllegalStateException(
+                    "cluster " + config.name() + ": health checks need the proxy's event loops")),
+                probeConnector(runtime.connector(), config.connectTimeout()),
+                tls,
+                () -> stats.connectionsOpened() > 0,
+                healthCheckStats,
+                this::hostChecked))
+            .orElse(null);
+    updateAssignment(config.assignment());
+  }
+
+  private static ProbeConnector probeConnector(UpstreamConnector connector, Duration timeout) {
+    return (loop, address, initializer) -> connector.connect(loop, address, timeout, initializer);
+  }
+
+  /**
+   * Starts health checking and the outlier detector's interval, once the cluster runs (a cluster
+   * built for a configuration that was then refused is never started).
+   */
+  synchronized void start() {
+    if (started || closed) {
+      return;
+    }
+    started = true;
+    stats.publishGauges(metrics);
+    if (outlier != null) {
+      outlierStats.publishGauges(metrics);
+      long interval = outlier.config().interval().toNanos();
+      outlierInterval =
+          control.scheduleWithFixedDelay(outlier::runInterval, interval, interval,
+              TimeUnit.NANOSECONDS);
+    }
+    if (checker != null) {
+      healthCheckStats.publishGauges(metrics);
+      checker.start();
+    }
+  }
+
+  /**
+   * Waits, at most {@code nanos}, until every host of a health-checked cluster had its first
+   * check (Envoy warms such clusters before using them).
+   *
+   * @return whether they all had (always true without health checks)
+   */
+  boolean awaitFirstHealthChecks(long nanos) throws InterruptedException {
+    return checker == null || checker.awaitFirstChecks(nanos);
+  }
+
+  /** Stops health checking and outlier detection; the cluster was removed or replaced. */
+  synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (outlierInterval != null) {
+      outlierInterval.cancel(false);
+    }
+    if (outlier != null) {
+      outlier.close();
+    }
+    if (checker != null) {
+      checker.close();
+    }
+    if (started) {
+      stats.membership(0, 0);
+    }
   }
 
   /** The configuration this cluster runs with. */
@@ -72,31 +202,140 @@ public final class Cluster {
     return stats;
   }
 
-  /** Every host, healthy or not, for {@code /clusters}. */
+  /** Every host, healthy or not, in the order of the assignment, for {@code /clusters}. */
   public List<ClusterHost> hosts() {
     return hosts;
   }
 
+  /** The endpoints and policy the hosts come from now. */
+  public LoadAssignment assignment() {
+    return assignment;
+  }
+
+  /** The outlier detector, when the cluster has outlier detection. */
+  public java.util.Optional<OutlierDetector> outlierDetector() {
+    return java.util.Optional.ofNullable(outlier);
+  }
+
   /**
-   * Replaces the endpoints. Hosts that stay keep their counters; a new picker over the hosts that
-   * may receive traffic is built and published.
+   * Replaces the endpoints, all at priority 0 with the default policy.
+   *
+   * @see #updateAssignment(LoadAssignment)
    */
-  public synchronized void updateEndpoints(List<Endpoint> endpoints) {
-    Map<Endpoint, ClusterHost> old = new java.util.HashMap<>();
+  public void updateEndpoints(List<Endpoint> endpoints) {
+    updateAssignment(LoadAssignment.of(endpoints));
+  }
+
+  /**
+   * Replaces the endpoints and their priorities. A host whose address and port stay keeps its
+   * counters and its health-check and outlier state (its weight, locality, status and priority
+   * are updated); new hosts of a health-checked cluster start failing until their first check
+   * passes, as in Envoy. A new picker is built and published.
+   */
+  public synchronized void updateAssignment(LoadAssignment next) {
+    if (closed) {
+      return;
+    }
+    Map<String, ArrayDeque<ClusterHost>> old = new HashMap<>();
     for (ClusterHost h : hosts) {
-      old.put(h.endpoint(), h);
+      old.computeIfAbsent(h.endpoint().authority(), k -> new ArrayDeque<>()).add(h);
     }
-    List<ClusterHost> next = new ArrayList<>(endpoints.size());
-    List<UpstreamHost> eligible = new ArrayList<>(endpoints.size());
-    for (Endpoint e : endpoints) {
-      ClusterHost host = old.getOrDefault(e, new ClusterHost(e));
-      next.add(host);
-      if (e.health().receivesTraffic()) {
-        eligible.add(host);
+    List<ClusterHost> kept = new ArrayList<>(next.endpoints().size());
+    for (PrioritizedEndpoint e : next.endpoints()) {
+      ArrayDeque<ClusterHost> same = old.get(e.endpoint().authority());
+      ClusterHost host = same == null ? null : same.pollFirst();
+      if (host == null) {
+        host = new ClusterHost(e.endpoint(), e.priority(),
+            outlier == null ? null : outlier.newMonitor(),
+            checker == null ? null : new ActiveHealth());
+      } else if (!host.endpoint().equals(e.endpoint()) || host.priority() != e.priority()) {
+        host.update(e.endpoint(), e.priority());
       }
+      kept.add(host);
     }
-    hosts = List.copyOf(next);
-    picker = balancer.newPicker(List.copyOf(eligible));
+    hosts = List.copyOf(kept);
+    assignment = next;
+    if (outlier != null) {
+      List<HostMonitor> monitors = new ArrayList<>(kept.size());
+      kept.forEach(h -> monitors.add(h.outlierMonitor()));
+      outlier.setHosts(monitors);
+    }
+    if (checker != null) {
+      checker.setHosts(hosts);
+    }
+    rebuild();
+  }
+
+  /** A host's health changed on an event loop: rebuild on the control thread (coalesced). */
+  private void requestRebuild() {
+    if (rebuildPending.compareAndSet(false, true)) {
+      control.execute(
+          () -> {
+            rebuildPending.set(false);
+            rebuild();
+          });
+    }
+  }
+
+  private void hostChecked(ClusterHost host, boolean passed, boolean changed) {
+    if (changed) {
+      requestRebuild();
+    }
+    if (passed && outlier != null && !host.failsActiveHealthCheck()) {
+      outlier.activeHealthCheckPassed(host.outlierMonitor());
+    }
+  }
+
+  /**
+   * Builds the picker for the hosts as they are now: per priority level, the balancer's picker
+   * over the level's healthy hosts (all its hosts in panic), behind a {@link PriorityPicker}.
+   */
+  private synchronized void rebuild() {
+    if (closed) {
+      return;
+    }
+    List<ClusterHost> all = hosts;
+    TreeMap<Integer, List<ClusterHost>> byPriority = new TreeMap<>();
+    for (ClusterHost h : all) {
+      byPriority.computeIfAbsent(h.priority(), p -> new ArrayList<>()).add(h);
+    }
+    if (byPriority.isEmpty()) {
+      picker = balancer.newPicker(List.of());
+      stats.membership(0, 0);
+      return;
+    }
+    List<List<ClusterHost>> levelHosts = new ArrayList<>(byPriority.values());
+    PriorityLoads.Level[] levels = new PriorityLoads.Level[levelHosts.size()];
+    List<List<UpstreamHost>> healthy = new ArrayList<>(levels.length);
+    int healthyTotal = 0;
+    for (int i = 0; i < levels.length; i++) {
+      List<UpstreamHost> up = new ArrayList<>();
+      long weight = 0;
+      long healthyWeight = 0;
+      for (ClusterHost h : levelHosts.get(i)) {
+        weight += h.weight();
+        if (h.isHealthy()) {
+          up.add(h);
+          healthyWeight += h.weight();
+        }
+      }
+      healthy.add(up);
+      healthyTotal += up.size();
+      levels[i] = new PriorityLoads.Level(levelHosts.get(i).size(), up.size(), weight,
+          healthyWeight);
+    }
+    LoadAssignment current = assignment;
+    PriorityLoads loads =
+        PriorityLoads.compute(levels, current.overprovisioningFactor(),
+            current.weightedPriorityHealth(), config.health().healthyPanicThreshold());
+    Picker[] pickers = new Picker[levels.length];
+    for (int i = 0; i < levels.length; i++) {
+      List<UpstreamHost> chosen =
+          loads.panic(i) ? List.copyOf(levelHosts.get(i)) : List.copyOf(healthy.get(i));
+      pickers[i] = balancer.newPicker(chosen);
+    }
+    picker = PriorityPicker.of(pickers, loads, stats.healthyPanic());
+    stats.membership(healthyTotal, all.size());
   }
 
   /** The host for one request, or {@code null} when none may take traffic (503, flag UH). */

@@ -2,17 +2,19 @@ package dev.bowline.proxy.upstream;
 
 import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.ConfigException;
+import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.proxy.config.TlsClientConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tls.ClientTlsContext;
 import dev.bowline.proxy.tls.ClientTlsContexts;
+import dev.bowline.proxy.upstream.lb.BalancerPlugins;
 import dev.bowline.spi.lb.LoadBalancer;
 import dev.bowline.spi.lb.LoadBalancerFactory;
-import dev.bowline.spi.model.Endpoint;
 import dev.bowline.spi.plugin.ConfigOrError;
 import dev.bowline.spi.plugin.FactoryRegistry;
 import dev.bowline.spi.plugin.NamedFactory;
 import dev.bowline.spi.plugin.PluginContext;
+import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,9 +42,15 @@ import java.util.function.Function;
  *
  * <p>An EDS cluster whose new configuration differs from the running one only in its endpoints
  * (as when the xDS client rebuilds its clusters with the latest EDS assignments) is kept as it is,
- * with its pools and counters, and given the new endpoints through {@link
- * Cluster#updateEndpoints(List)}; its {@link Cluster#config()} then still shows the endpoints it
- * was built with, while {@link Cluster#hosts()} shows the current ones.
+ * with its pools, counters and host health, and given the new endpoints through {@link
+ * Cluster#updateAssignment}; its {@link Cluster#config()} then still shows the endpoints it was
+ * built with, while {@link Cluster#hosts()} shows the current ones.
+ *
+ * <p>Clusters with outlier detection or active health checks share one health control thread
+ * (created when first needed); health checks run on the event loops given to the manager. New
+ * clusters start checking once they are swapped in, and {@link #apply(List)} waits (within the
+ * same {@link #INITIAL_RESOLUTION_WAIT}) for their hosts' first checks; removed or replaced
+ * clusters stop.
  *
  * <p><b>Threading.</b> {@link #get(String)} is a lock-free read of the current snapshot, safe on
  * any event loop. {@link #apply(List)} and {@link #close()} are for one control thread at a time
@@ -61,6 +69,7 @@ public final class ClusterManager implements AutoCloseable {
   private volatile Map<String, Cluster> clusters = Map.of();
   private final Map<Cluster, DnsRefresh> refreshes = new ConcurrentHashMap<>();
   private final DnsRefresh.Resolver resolver;
+  private final HealthRuntime health;
   private ScheduledExecutorService resolverThreads; // created on the first DNS cluster
   private boolean closed;
 
@@ -74,7 +83,23 @@ public final class ClusterManager implements AutoCloseable {
       FactoryRegistry<LoadBalancerFactory<?>> balancers,
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics) {
-    this(balancers, contexts, metrics, InetAddress::getAllByName);
+    this(balancers, contexts, metrics, InetAddress::getAllByName, HealthRuntime.withoutEventLoops());
+  }
+
+  /**
+   * A manager whose clusters may have active health checks, run on {@code loops}.
+   *
+   * @param loops the proxy's event loops (health checks run there)
+   * @param connector opens health-check connections with the proxy's transport
+   */
+  public ClusterManager(
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics,
+      EventLoopGroup loops,
+      UpstreamConnector connector) {
+    this(balancers, contexts, metrics, InetAddress::getAllByName,
+        new HealthRuntime(loops, connector));
   }
 
   /** As above, with the resolver DNS clusters use (tests). */
@@ -83,10 +108,20 @@ public final class ClusterManager implements AutoCloseable {
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics,
       DnsRefresh.Resolver resolver) {
+    this(balancers, contexts, metrics, resolver, HealthRuntime.withoutEventLoops());
+  }
+
+  private ClusterManager(
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics,
+      DnsRefresh.Resolver resolver,
+      HealthRuntime health) {
     this.balancers = balancers;
     this.contexts = contexts;
     this.metrics = metrics;
     this.resolver = resolver;
+    this.health = health;
   }
 
   /** The cluster with this name, if it exists now. */
@@ -111,7 +146,8 @@ public final class ClusterManager implements AutoCloseable {
     }
     Map<String, Cluster> current = clusters;
     Map<String, Cluster> next = new LinkedHashMap<>();
-    Map<Cluster, List<Endpoint>> endpointUpdates = new LinkedHashMap<>();
+    Map<Cluster, LoadAssignment> endpointUpdates = new LinkedHashMap<>();
+    List<Cluster> built = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (ClusterConfig config : configs) {
       Cluster existing = current.get(config.name());
@@ -121,7 +157,7 @@ public final class ClusterManager implements AutoCloseable {
       }
       if (existing != null && onlyEdsEndpointsDiffer(existing.config(), config)) {
         next.put(config.name(), existing);
-        endpointUpdates.put(existing, config.endpoints());
+        endpointUpdates.put(existing, config.assignment());
         continue;
       }
       Optional<LoadBalancer> balancer = newBalancer(config, problems);
@@ -135,10 +171,18 @@ public final class ClusterManager implements AutoCloseable {
         }
       }
       if (balancer.isPresent()) {
-        next.put(config.name(), new Cluster(config, balancer.get(), tls, metrics));
+        if (config.health().healthCheck().isPresent() && health.loops().isEmpty()) {
+          problems.add("cluster " + config.name()
+              + ": health_checks: this cluster manager has no event loops to run them on");
+          continue;
+        }
+        Cluster cluster = new Cluster(config, balancer.get(), tls, metrics, health);
+        built.add(cluster);
+        next.put(config.name(), cluster);
       }
     }
     if (!problems.isEmpty()) {
+      built.forEach(Cluster::close);
       throw new ConfigException(problems);
     }
     List<DnsRefresh> started = new ArrayList<>();
@@ -152,10 +196,11 @@ public final class ClusterManager implements AutoCloseable {
       }
     }
     clusters = Map.copyOf(next);
+    built.forEach(Cluster::start);
     endpointUpdates.forEach(
-        (cluster, endpoints) -> {
-          if (!currentEndpoints(cluster).equals(endpoints)) {
-            cluster.updateEndpoints(endpoints);
+        (cluster, assignment) -> {
+          if (!cluster.assignment().equals(assignment)) {
+            cluster.updateAssignment(assignment);
           }
         });
     for (Map.Entry<String, Cluster> old : current.entrySet()) {
@@ -164,10 +209,13 @@ public final class ClusterManager implements AutoCloseable {
         if (refresh != null) {
           refresh.stop();
         }
+        old.getValue().close();
         old.getValue().closeIdleConnections();
       }
     }
-    awaitFirstResolutions(started);
+    long deadline = System.nanoTime() + INITIAL_RESOLUTION_WAIT.toNanos();
+    awaitFirstResolutions(started, deadline);
+    awaitFirstHealthChecks(built, deadline);
   }
 
   /** Whether both are EDS clusters configured alike apart from their endpoints. */
@@ -178,21 +226,30 @@ public final class ClusterManager implements AutoCloseable {
   }
 
   private static ClusterConfig withoutEndpoints(ClusterConfig c) {
-    return new ClusterConfig(c.name(), c.discovery(), List.of(), c.lbPolicy(), c.lbConfig(),
-        c.connectTimeout(), c.protocol(), c.tls(), c.limits(), c.idleTimeout(),
-        c.maxRequestsPerConnection(), c.dns());
+    return c.withAssignment(LoadAssignment.EMPTY);
   }
 
-  private static List<Endpoint> currentEndpoints(Cluster cluster) {
-    return cluster.hosts().stream().map(ClusterHost::endpoint).toList();
-  }
-
-  private static void awaitFirstResolutions(List<DnsRefresh> started) {
-    long deadline = System.nanoTime() + INITIAL_RESOLUTION_WAIT.toNanos();
+  private static void awaitFirstResolutions(List<DnsRefresh> started, long deadline) {
     try {
       for (DnsRefresh refresh : started) {
         if (!refresh.awaitFirstRound(Math.max(0, deadline - System.nanoTime()))) {
           return; // the cluster keeps resolving in the background
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Like Envoy's cluster warming: waits (within the same deadline as DNS) until the hosts of new
+   * health-checked clusters had their first check, so that the first requests find them healthy.
+   */
+  private static void awaitFirstHealthChecks(List<Cluster> built, long deadline) {
+    try {
+      for (Cluster cluster : built) {
+        if (!cluster.awaitFirstHealthChecks(Math.max(0, deadline - System.nanoTime()))) {
+          return; // the checks go on in the background
         }
       }
     } catch (InterruptedException e) {
@@ -217,12 +274,17 @@ public final class ClusterManager implements AutoCloseable {
     return resolverThreads;
   }
 
-  /** Stops resolving DNS clusters' names; the clusters keep their last hosts. Idempotent. */
+  /**
+   * Stops resolving DNS clusters' names, health checking and outlier detection; the clusters keep
+   * their last hosts. Idempotent.
+   */
   @Override
   public synchronized void close() {
     closed = true;
     refreshes.values().forEach(DnsRefresh::stop);
     refreshes.clear();
+    clusters.values().forEach(Cluster::close);
+    health.close();
     if (resolverThreads != null) {
       resolverThreads.shutdownNow(); // a blocked JDK lookup is not interruptible: daemon threads
       resolverThreads = null;
@@ -248,7 +310,11 @@ public final class ClusterManager implements AutoCloseable {
     if (factory.isEmpty()) {
       problems.add(
           "cluster " + config.name() + ": lb_policy: no load balancer named '" + config.lbPolicy()
-              + "' is available (known: " + balancers.names() + ")");
+              + "' is available"
+              + BalancerPlugins.pluginFor(config.lbPolicy())
+                  .map(plugin -> ": install the plugin " + plugin)
+                  .orElse("")
+              + " (known: " + balancers.names() + ")");
       return Optional.empty();
     }
     return create(factory.get(), config, problems);

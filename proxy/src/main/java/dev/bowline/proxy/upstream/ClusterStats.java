@@ -26,9 +26,14 @@ public final class ClusterStats {
   final Counter retryOverflow;
   final Counter retryAbandoned;
   final Counter perTryTimeouts;
+  final Counter healthyPanic;
+  private final String cluster;
   final Counter[] responsesByClass = new Counter[5];
+  private volatile int membershipHealthy;
+  private volatile int membershipTotal;
 
   ClusterStats(String cluster, MetricRegistry metrics) {
+    this.cluster = cluster;
     Map<String, String> labels = Map.of("envoy_cluster_name", cluster);
     requestsTotal = metrics.counter("envoy_cluster_upstream_rq_total", "Requests sent upstream.", labels);
     requestOverflow =
@@ -50,6 +55,8 @@ public final class ClusterStats {
         metrics.counter("envoy_cluster_retry_or_shadow_abandoned", "Requests whose retries were given up because the body outgrew the buffer limit.", labels);
     perTryTimeouts =
         metrics.counter("envoy_cluster_upstream_rq_per_try_timeout", "Upstream tries that hit the per-try timeout.", labels);
+    healthyPanic =
+        metrics.counter("envoy_cluster_lb_healthy_panic", "Hosts picked in panic mode: among all hosts of a priority level with too few healthy ones.", labels);
     for (int i = 0; i < 5; i++) {
       responsesByClass[i] =
           metrics.counter(
@@ -92,6 +99,32 @@ public final class ClusterStats {
   /** Counts a try that hit its per-try timeout. */
   public void perTryTimedOut() {
     perTryTimeouts.increment();
+  }
+
+  /**
+   * Registers the gauges ({@code membership_healthy}, {@code membership_total}), replacing those
+   * of an earlier cluster of the same name: called when the cluster starts running.
+   */
+  void publishGauges(MetricRegistry metrics) {
+    Map<String, String> labels = Map.of("envoy_cluster_name", cluster);
+    metrics.gauge("envoy_cluster_membership_healthy", "Hosts that take traffic now (healthy by every source).", labels, () -> membershipHealthy);
+    metrics.gauge("envoy_cluster_membership_total", "Hosts of the cluster now.", labels, () -> membershipTotal);
+  }
+
+  /** Records the membership gauges after the host set changed. */
+  void membership(int healthy, int total) {
+    membershipHealthy = healthy;
+    membershipTotal = total;
+  }
+
+  /** The counter of picks made in panic mode ({@code lb_healthy_panic}). */
+  public Counter healthyPanic() {
+    return healthyPanic;
+  }
+
+  /** Upstream connections opened so far ({@code upstream_cx_total}). */
+  public long connectionsOpened() {
+    return connectionsTotal.value();
   }
 
   /** Counts a request that found no healthy host. */

@@ -2,6 +2,7 @@ package dev.bowline.proxy.upstream;
 
 import dev.bowline.proxy.config.ClusterConfig.DnsLookupFamily;
 import dev.bowline.proxy.config.ClusterConfig.DnsSettings;
+import dev.bowline.proxy.config.PrioritizedEndpoint;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.model.Endpoint;
 import dev.bowline.spi.plugin.PluginMetrics.Counter;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a STRICT_DNS or LOGICAL_DNS cluster's hosts: resolves its names with the JDK resolver
  * ({@link InetAddress#getAllByName}) now and every {@code dns_refresh_rate}, and hands the IP
- * endpoints to {@link Cluster#updateEndpoints(List)}. STRICT_DNS makes every address a host;
- * LOGICAL_DNS only the first. Each name keeps its last good addresses when a resolution fails (or
+ * endpoints to {@link Cluster#updateAssignment}, each with its name's priority and the
+ * assignment's policy. STRICT_DNS makes every address a host; LOGICAL_DNS only the first. Each name keeps its last good addresses when a resolution fails (or
  * none, before its first success); failures are logged and counted as
  * {@code envoy_cluster_update_failure}, successes as {@code envoy_cluster_update_success}.
  *
@@ -116,13 +117,15 @@ final class DnsRefresh implements Runnable {
       }
     }
     if (changed) {
-      List<Endpoint> all = new ArrayList<>();
-      for (List<Endpoint> hosts : lastGood) {
+      List<PrioritizedEndpoint> all = new ArrayList<>();
+      for (int i = 0; i < lastGood.size(); i++) {
+        List<Endpoint> hosts = lastGood.get(i);
         if (hosts != null) {
-          all.addAll(hosts);
+          int priority = dns.assignment().endpoints().get(i).priority();
+          hosts.forEach(h -> all.add(new PrioritizedEndpoint(h, priority)));
         }
       }
-      cluster.updateEndpoints(all);
+      cluster.updateAssignment(dns.assignment().withEndpoints(all));
       LOG.debug("cluster {}: DNS hosts now {}", cluster.name(), all);
     }
   }

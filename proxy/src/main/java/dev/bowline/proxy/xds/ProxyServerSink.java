@@ -3,10 +3,10 @@ package dev.bowline.proxy.xds;
 import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.ListenerConfig;
+import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.server.ProxyServer;
 import dev.bowline.proxy.upstream.Cluster;
-import dev.bowline.spi.model.Endpoint;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,11 +33,11 @@ public final class ProxyServerSink implements XdsConfigSink {
   }
 
   @Override
-  public void updateEndpoints(String cluster, List<Endpoint> endpoints) throws ConfigException {
+  public void updateEndpoints(String cluster, LoadAssignment endpoints) throws ConfigException {
     Cluster running = server.clusters().get(cluster);
     if (running == null) {
       throw new ConfigException("cluster " + cluster + ": not running, its endpoints cannot change");
     }
-    running.updateEndpoints(endpoints);
+    running.updateAssignment(endpoints);
   }
 }

@@ -3,7 +3,7 @@ package dev.bowline.proxy.xds;
 import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.ListenerConfig;
-import dev.bowline.spi.model.Endpoint;
+import dev.bowline.proxy.config.LoadAssignment;
 import java.util.List;
 
 /**
@@ -29,5 +29,5 @@ public interface XdsConfigSink {
    *
    * @throws ConfigException the cluster is not running
    */
-  void updateEndpoints(String cluster, List<Endpoint> endpoints) throws ConfigException;
+  void updateEndpoints(String cluster, LoadAssignment endpoints) throws ConfigException;
 }

@@ -1,7 +1,7 @@
 package dev.bowline.proxy.xds;
 
 import dev.bowline.proxy.config.ClusterConfig;
-import dev.bowline.spi.model.Endpoint;
+import dev.bowline.proxy.config.LoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
@@ -18,13 +18,13 @@ import java.util.TreeSet;
  * listeners still waiting for their routes. Immutable; each update makes a new one.
  *
  * @param clusters the clusters by name, translated (an EDS cluster without endpoints)
- * @param endpoints the EDS endpoints by service name (only names some cluster uses)
+ * @param endpoints the EDS assignments by service name (only names some cluster uses)
  * @param listeners the listeners by name, as received (with {@code rds} not inlined)
  * @param routes the route configurations by name (only names some listener uses)
  */
 record XdsResources(
     Map<String, ClusterResource> clusters,
-    Map<String, List<Endpoint>> endpoints,
+    Map<String, LoadAssignment> endpoints,
     Map<String, Listener> listeners,
     Map<String, RouteConfiguration> routes) {
 
@@ -66,7 +66,8 @@ record XdsResources(
     for (ClusterResource c : clusters.values()) {
       out.add(
           c.edsServiceName()
-              .map(service -> withEndpoints(c.config(), endpoints.getOrDefault(service, List.of())))
+              .map(service -> c.config().withAssignment(
+                  endpoints.getOrDefault(service, LoadAssignment.EMPTY)))
               .orElse(c.config()));
     }
     return out;
@@ -75,14 +76,14 @@ record XdsResources(
   /** These clusters, dropping endpoints no cluster uses any more. */
   XdsResources withClusters(Map<String, ClusterResource> next) {
     XdsResources out = new XdsResources(next, Map.of(), listeners, routes);
-    Map<String, List<Endpoint>> kept = new LinkedHashMap<>(endpoints);
+    Map<String, LoadAssignment> kept = new LinkedHashMap<>(endpoints);
     kept.keySet().retainAll(out.edsServiceNames());
     return new XdsResources(next, kept, listeners, routes);
   }
 
   /** These endpoints replace those held for the same service names. */
-  XdsResources withEndpoints(Map<String, List<Endpoint>> updated) {
-    Map<String, List<Endpoint>> merged = new LinkedHashMap<>(endpoints);
+  XdsResources withEndpoints(Map<String, LoadAssignment> updated) {
+    Map<String, LoadAssignment> merged = new LinkedHashMap<>(endpoints);
     merged.putAll(updated);
     return new XdsResources(clusters, merged, listeners, routes);
   }
@@ -100,12 +101,6 @@ record XdsResources(
     Map<String, RouteConfiguration> merged = new LinkedHashMap<>(routes);
     merged.putAll(updated);
     return new XdsResources(clusters, endpoints, listeners, merged);
-  }
-
-  static ClusterConfig withEndpoints(ClusterConfig c, List<Endpoint> endpoints) {
-    return new ClusterConfig(c.name(), c.discovery(), endpoints, c.lbPolicy(), c.lbConfig(),
-        c.connectTimeout(), c.protocol(), c.tls(), c.limits(), c.idleTimeout(),
-        c.maxRequestsPerConnection(), c.dns());
   }
 
   private static <K, V> Map<K, V> unmodifiable(Map<K, V> map) {

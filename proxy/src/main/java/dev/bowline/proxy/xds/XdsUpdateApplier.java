@@ -7,9 +7,9 @@ import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.EndpointTranslator;
 import dev.bowline.proxy.config.ListenerConfig;
 import dev.bowline.proxy.config.ListenerTranslator;
+import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.proxy.config.Problems;
 import dev.bowline.proxy.xds.XdsResources.ClusterResource;
-import dev.bowline.spi.model.Endpoint;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -132,7 +132,7 @@ final class XdsUpdateApplier {
         ResourceDecoder.decode(
             XdsResourceType.ENDPOINT, ClusterLoadAssignment.class, resources, problems);
     Set<String> wanted = accepted.edsServiceNames();
-    Map<String, List<Endpoint>> updated = new LinkedHashMap<>();
+    Map<String, LoadAssignment> updated = new LinkedHashMap<>();
     int ignored = 0;
     for (Map.Entry<String, ClusterLoadAssignment> entry : protos.entrySet()) {
       if (!wanted.contains(entry.getKey())) {
@@ -140,7 +140,7 @@ final class XdsUpdateApplier {
         continue;
       }
       try {
-        updated.put(entry.getKey(), EndpointTranslator.translate(
+        updated.put(entry.getKey(), EndpointTranslator.translateAssignment(
             entry.getValue(), Problems.key("endpoints", entry.getKey())));
       } catch (ConfigException e) {
         problems.addAll(e);
@@ -152,7 +152,7 @@ final class XdsUpdateApplier {
     Set<String> changed = new TreeSet<>();
     for (ClusterResource cluster : accepted.clusters().values()) {
       String service = cluster.edsServiceName().orElse(null);
-      List<Endpoint> endpoints = service == null ? null : updated.get(service);
+      LoadAssignment endpoints = service == null ? null : updated.get(service);
       if (endpoints == null || endpoints.equals(accepted.endpoints().get(service))) {
         continue;
       }
@@ -167,7 +167,7 @@ final class XdsUpdateApplier {
       return Result.rejected(problems.list());
     }
     accepted = accepted.withEndpoints(updated);
-    int count = updated.values().stream().mapToInt(List::size).sum();
+    int count = updated.values().stream().mapToInt(a -> a.endpoints().size()).sum();
     return Result.accepted(updated.size() + " assignment(s) with " + count + " endpoint(s);"
         + " clusters updated: " + changed
         + (ignored == 0 ? "" : "; " + ignored + " unrequested assignment(s) ignored"));

@@ -91,7 +91,7 @@ class ClusterTranslatorTest {
     Cluster cluster = TestProtos.yaml("""
         name: c
         type: ORIGINAL_DST
-        lb_policy: RING_HASH
+        lb_policy: CLUSTER_PROVIDED
         circuit_breakers:
           thresholds:
           - { priority: DEFAULT, max_connections: 1 }
@@ -105,8 +105,8 @@ class ClusterTranslatorTest {
     assertThat(e.problems()).containsExactly(
         "clusters[0].type: ORIGINAL_DST is not supported by Bowline yet (supported: STATIC with IP"
             + " endpoints, EDS, STRICT_DNS, LOGICAL_DNS)",
-        "clusters[0].lb_policy: RING_HASH is not supported by Bowline yet (supported:"
-            + " ROUND_ROBIN, RANDOM, LEAST_REQUEST)",
+        "clusters[0].lb_policy: CLUSTER_PROVIDED is not supported by Bowline yet (supported:"
+            + " ROUND_ROBIN, RANDOM, LEAST_REQUEST, RING_HASH, MAGLEV)",
         "clusters[0].circuit_breakers.thresholds[1].priority: DEFAULT is given twice",
         "clusters[0].circuit_breakers.thresholds[2].priority: HIGH is not supported by Bowline"
             + " yet (only DEFAULT)");

@@ -23,4 +23,13 @@ class ResponseFlagsTest {
     assertThat(ResponseFlags.withRetryFlags("DC", true, false)).isEqualTo("UO,DC");
     assertThat(ResponseFlags.withRetryFlags("UO", true, false)).isEqualTo("UO");
   }
+
+  @Test
+  void aFlagJoinsOthersInEnvoysOrder() {
+    assertThat(ResponseFlags.with("-", "DI")).isEqualTo("DI");
+    assertThat(ResponseFlags.with("FI", "DI")).isEqualTo("DI,FI");
+    assertThat(ResponseFlags.with("UF,URX", "DI")).isEqualTo("UF,DI,URX");
+    assertThat(ResponseFlags.with("DC", "DI")).isEqualTo("DI,DC");
+    assertThat(ResponseFlags.with("DI", "DI")).isEqualTo("DI");
+  }
 }

@@ -127,7 +127,7 @@ class RouteConfigErrorsTest {
                 route:
                   cluster: c
                   auto_host_rewrite: true
-                  hash_policy: [{header: {header_name: x-user}}]
+                  hash_policy: [{filter_state: {key: x-user}}]
                   retry_policy: {retry_on: 5xx, retry_host_predicate: [{name: previous_hosts}]}
               - match: {prefix: /, headers: [{name: x, range_match: {start: 1, end: 5}}]}
                 route:
@@ -149,7 +149,7 @@ class RouteConfigErrorsTest {
             route + "[0].match.runtime_fraction: not supported by Bowline",
             route + "[0].decorator: not supported by Bowline",
             route + "[0].route.auto_host_rewrite: not supported by Bowline",
-            route + "[0].route.hash_policy: not supported by Bowline",
+            route + "[0].route.hash_policy[0].filter_state: not supported by Bowline",
             route + "[0].route.retry_policy.retry_host_predicate: not supported by Bowline",
             route + "[1].match.headers[0].range_match: not supported by Bowline",
             route + "[1].route.weighted_clusters.runtime_key_prefix: not supported by Bowline",

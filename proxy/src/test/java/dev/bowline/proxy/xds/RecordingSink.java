@@ -3,6 +3,7 @@ package dev.bowline.proxy.xds;
 import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.ListenerConfig;
+import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.spi.model.Endpoint;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,10 +55,10 @@ final class RecordingSink implements XdsConfigSink {
   }
 
   @Override
-  public void updateEndpoints(String cluster, List<Endpoint> endpoints) throws ConfigException {
+  public void updateEndpoints(String cluster, LoadAssignment endpoints) throws ConfigException {
     if (delegate != null) {
       delegate.updateEndpoints(cluster, endpoints);
     }
-    endpointUpdates.add(new EndpointUpdate(cluster, List.copyOf(endpoints)));
+    endpointUpdates.add(new EndpointUpdate(cluster, endpoints.plainEndpoints()));
   }
 }

@@ -16,6 +16,7 @@ import dev.bowline.proxy.upstream.Cluster;
 import dev.bowline.proxy.upstream.lb.BuiltinLoadBalancers;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import java.io.IOException;
@@ -205,7 +206,8 @@ class XdsClientTest {
     awaitBody("A");
     io.envoyproxy.envoy.config.cluster.v3.Cluster bad =
         edsCluster("bad", "bad-svc").toBuilder()
-            .setOutlierDetection(OutlierDetection.newBuilder().setConsecutive5Xx(UInt32Value.of(5)))
+            .setOutlierDetection(OutlierDetection.newBuilder().setConsecutive5Xx(UInt32Value.of(5))
+                .addMonitors(TypedExtensionConfig.newBuilder().setName("custom")))
             .build();
 
     controlPlane.snapshot(NODE_ID,
@@ -233,7 +235,7 @@ class XdsClientTest {
     assertThat(nack.getResponseNonce()).isEqualTo(rejected.getNonce());
     assertThat(nack.getErrorDetail().getCode()).isEqualTo(Code.INVALID_ARGUMENT_VALUE);
     assertThat(nack.getErrorDetail().getMessage())
-        .startsWith("clusters[\"bad\"].outlier_detection")
+        .startsWith("clusters[\"bad\"].outlier_detection.monitors")
         .contains("not supported by Bowline");
     assertThat(get()).isEqualTo("A");
     assertThat(proxy.clusters().get("bad")).isNull();

@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.core.v3.PathConfigSource;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -161,14 +162,15 @@ class XdsUpdateApplierTest {
     Cluster bad =
         edsCluster("bad", "bad-svc").toBuilder()
             .setOutlierDetection(
-                OutlierDetection.newBuilder().setConsecutive5Xx(UInt32Value.of(3)))
+                OutlierDetection.newBuilder().setConsecutive5Xx(UInt32Value.of(3))
+                    .addMonitors(TypedExtensionConfig.newBuilder().setName("custom")))
             .build();
 
     XdsUpdateApplier.Result result = cds(edsCluster("good", "good-svc"), bad);
 
     assertThat(result.accepted()).isFalse();
     assertThat(result.problems()).singleElement().asString()
-        .startsWith("clusters[\"bad\"].outlier_detection");
+        .startsWith("clusters[\"bad\"].outlier_detection.monitors");
     assertThat(sink.applied).hasSize(1);
     assertThat(applier.accepted().clusters()).containsOnlyKeys("good");
   }

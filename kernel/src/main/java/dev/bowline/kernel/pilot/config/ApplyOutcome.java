@@ -30,9 +30,9 @@ public record ApplyOutcome(
   public enum Action {
     /** The resource did not exist and now does. */
     CREATED,
-    /** The resource existed and its spec or labels changed. */
+    /** The resource existed and its spec, labels or annotations changed. */
     CONFIGURED,
-    /** The resource existed with the same spec and labels. */
+    /** The resource existed with the same spec, labels and annotations. */
     UNCHANGED,
     /** The document was refused; nothing changed. */
     REJECTED;

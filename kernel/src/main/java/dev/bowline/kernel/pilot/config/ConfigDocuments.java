@@ -16,7 +16,7 @@ import java.util.TreeMap;
 /**
  * Renders stored resources back as the documents an operator wrote, for {@code get -o yaml|json}
  * and for persistence: {@code apiVersion}, {@code kind}, {@code metadata} ({@code name}, {@code
- * namespace}, {@code labels}) and the {@code spec} exactly as written. What it writes reads back
+ * namespace}, {@code labels}, {@code annotations}) and the {@code spec} exactly as written. What it writes reads back
  * to the same resource. Stateless and thread-safe.
  */
 public final class ConfigDocuments {
@@ -43,6 +43,10 @@ public final class ConfigDocuments {
     if (!resource.labels().isEmpty()) {
       ObjectNode labels = metadata.putObject("labels");
       new TreeMap<>(resource.labels()).forEach(labels::put);
+    }
+    if (!resource.annotations().isEmpty()) {
+      ObjectNode annotations = metadata.putObject("annotations");
+      new TreeMap<>(resource.annotations()).forEach(annotations::put);
     }
     doc.set("spec", resource.rawSpec().deepCopy());
     return doc;

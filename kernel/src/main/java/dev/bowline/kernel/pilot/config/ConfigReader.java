@@ -22,8 +22,8 @@ import java.util.stream.Collectors;
 /**
  * Reads multi-document YAML, or JSON, into {@link ReadDocument}s: each document's {@code
  * apiVersion} (accepted by its kind), {@code kind}, {@code metadata.name} (a DNS-1123 subdomain),
- * {@code metadata.namespace} (a DNS-1123 label, {@code default} when absent) and {@code
- * metadata.labels}, and its {@code spec} bound to the kind's type by a binder that refuses
+ * {@code metadata.namespace} (a DNS-1123 label, {@code default} when absent), {@code
+ * metadata.labels} and {@code metadata.annotations} (string values), and its {@code spec} bound to the kind's type by a binder that refuses
  * unknown fields and loose type coercion, each failure named by its field path. {@code status}
  * and other metadata are ignored; empty documents are skipped; a {@code kind: List} of items (as
  * {@code kubectl get -o yaml} writes) is read item by item. Stateless and thread-safe.
@@ -96,7 +96,7 @@ final class ConfigReader {
 
   private static void items(JsonNode items, String label, List<ReadDocument> out) {
     if (!items.isArray()) {
-      out.add(new ReadDocument(label, "List", null, null, null, Map.of(), null, null,
+      out.add(new ReadDocument(label, "List", null, null, null, Map.of(), Map.of(), null, null,
           List.of(new Problem("items", "expected a list of resources, found " + SpecBinder.describe(items)))));
       return;
     }
@@ -113,7 +113,7 @@ final class ConfigReader {
     if (!tree.isObject()) {
       errors.add(new Problem("", "expected a mapping with apiVersion, kind, metadata and spec, found "
           + SpecBinder.describe(tree)));
-      return new ReadDocument(label, null, null, null, null, Map.of(), null, null, errors);
+      return new ReadDocument(label, null, null, null, null, Map.of(), Map.of(), null, null, errors);
     }
     tree.fieldNames().forEachRemaining(f -> {
       if (!TOP_LEVEL.contains(f)) {
@@ -127,6 +127,7 @@ final class ConfigReader {
     String namespace = "default";
     boolean identified = true;
     Map<String, String> labels = new LinkedHashMap<>();
+    Map<String, String> annotations = new LinkedHashMap<>();
     JsonNode metadata = tree.get("metadata");
     if (metadata == null || metadata.isNull()) {
       errors.add(new Problem("metadata", "required"));
@@ -156,6 +157,7 @@ final class ConfigReader {
         }
       }
       labels(metadata.get("labels"), labels, errors);
+      annotations(metadata.get("annotations"), annotations, errors);
     }
     ConfigKind kind = kindName == null ? null : ConfigKind.ofKind(kindName).orElse(null);
     if (kindName != null) {
@@ -182,7 +184,7 @@ final class ConfigReader {
     if (!errors.isEmpty()) {
       spec = null;
     }
-    return new ReadDocument(label, kindName, name, key, apiVersion, labels,
+    return new ReadDocument(label, kindName, name, key, apiVersion, labels, annotations,
         spec, rawSpec == null || rawSpec.isNull() ? null : rawSpec.deepCopy(), errors);
   }
 
@@ -224,6 +226,27 @@ final class ConfigReader {
       }
       KubernetesNames.labelKeyError(e.getKey()).ifPresent(m -> errors.add(new Problem(at, m)));
       KubernetesNames.labelValueError(value.asText()).ifPresent(m -> errors.add(new Problem(at, m)));
+      out.put(e.getKey(), value.asText());
+    }
+  }
+
+  private static void annotations(JsonNode node, Map<String, String> out, List<Problem> errors) {
+    if (node == null || node.isNull()) {
+      return;
+    }
+    if (!node.isObject()) {
+      errors.add(new Problem("metadata.annotations", "expected a mapping, found " + SpecBinder.describe(node)));
+      return;
+    }
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String at = FieldPaths.key("metadata.annotations", e.getKey());
+      JsonNode value = e.getValue();
+      if (!value.isTextual()) {
+        errors.add(new Problem(at, "expected a string, found " + SpecBinder.describe(value)
+            + "; write the value as a quoted string or a YAML block (|)"));
+        continue;
+      }
+      KubernetesNames.labelKeyError(e.getKey()).ifPresent(m -> errors.add(new Problem(at, m)));
       out.put(e.getKey(), value.asText());
     }
   }

@@ -430,12 +430,14 @@ public final class ConfigStore {
   }
 
   private static boolean same(ConfigResource<?> existing, Checked c) {
-    return existing.rawSpec().equals(c.read().rawSpec()) && existing.labels().equals(c.read().labels());
+    return existing.rawSpec().equals(c.read().rawSpec()) && existing.labels().equals(c.read().labels())
+        && existing.annotations().equals(c.read().annotations());
   }
 
   private static ConfigResource<?> resource(Checked c, long revision, String source) {
     ReadDocument d = c.read();
-    return new ConfigResource<>(d.key(), d.apiVersion(), d.labels(), d.spec(), d.rawSpec(), revision, source);
+    return new ConfigResource<>(d.key(), d.apiVersion(), d.labels(), d.annotations(), d.spec(),
+        d.rawSpec(), revision, source);
   }
 
   private static ApplyOutcome outcome(Checked c, Action action, List<Problem> errors) {

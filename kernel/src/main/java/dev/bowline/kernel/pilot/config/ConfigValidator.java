@@ -8,8 +8,9 @@ import dev.bowline.kernel.pilot.istio.VirtualService;
 import dev.bowline.kernel.pilot.istio.WorkloadEntry;
 
 /**
- * Checks a cleanly read document with the validator of its kind, then warns about every field it
- * sets that Bowline does not apply yet. Stateless.
+ * Checks a cleanly read document with the validator of its kind and its Bowline annotations
+ * ({@link BowlineAnnotations}), then warns about every field it sets that Bowline does not apply
+ * yet. Stateless.
  */
 final class ConfigValidator {
 
@@ -36,6 +37,7 @@ final class ConfigValidator {
       case PEER_AUTHENTICATION, AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION ->
           SecurityPolicyValidator.validate(key.kind(), (JsonNode) spec, v);
     }
+    BowlineAnnotations.validate(key.kind(), doc.annotations(), spec, v);
     if (!(spec instanceof JsonNode)) {
       UnappliedFieldScanner.scan(spec, "spec", v);
     }

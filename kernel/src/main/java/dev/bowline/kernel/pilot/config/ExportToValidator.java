@@ -6,14 +6,21 @@ import java.util.Set;
 
 /**
  * Checks an {@code exportTo} list as Istio does ({@code .} for the own namespace, {@code *} for
- * all, namespace names, {@code ~} for no one on ServiceEntries) and warns that Bowline does not
- * apply it yet: every resource is visible in every namespace. Stateless.
+ * all, namespace names, {@code ~} for no one on ServiceEntries) and, for the kinds whose export
+ * Pilot does not apply yet (all but VirtualServices), warns that every resource is visible in
+ * every namespace. Stateless.
  */
 final class ExportToValidator {
 
   private ExportToValidator() {}
 
   static void check(List<String> exportTo, String namespace, String path, boolean serviceEntry, Validation v) {
+    check(exportTo, namespace, path, serviceEntry, false, v);
+  }
+
+  /** As {@link #check(List, String, String, boolean, Validation)}, for a kind whose export Pilot applies. */
+  static void check(List<String> exportTo, String namespace, String path, boolean serviceEntry,
+      boolean applied, Validation v) {
     if (exportTo.isEmpty()) {
       return;
     }
@@ -37,6 +44,8 @@ final class ExportToValidator {
         v.error(path, "\"" + alone + "\" cannot be combined with other entries");
       }
     }
-    v.notApplied(path, "every resource is visible in every namespace");
+    if (!applied) {
+      v.notApplied(path, "every resource is visible in every namespace");
+    }
   }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param key the resource it names, or null when kind, name or namespace are missing or invalid
  * @param apiVersion the {@code apiVersion} as written, or null
  * @param labels {@code metadata.labels}
+ * @param annotations {@code metadata.annotations}
  * @param spec the spec bound to {@code key.kind().specType()}, or null when it could not be
  * @param rawSpec the spec as written, or null when absent
  * @param errors why it cannot be accepted; empty when it was read cleanly
@@ -26,12 +27,14 @@ record ReadDocument(
     ConfigKey key,
     String apiVersion,
     Map<String, String> labels,
+    Map<String, String> annotations,
     Object spec,
     JsonNode rawSpec,
     List<Problem> errors) {
 
   ReadDocument {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
     errors = List.copyOf(errors);
   }
 

@@ -5,9 +5,14 @@ import static dev.bowline.kernel.pilot.config.FieldPaths.index;
 import static dev.bowline.kernel.pilot.config.UnappliedFieldScanner.isSet;
 import static dev.bowline.kernel.pilot.config.FieldPaths.key;
 
+import dev.bowline.kernel.pilot.istio.GrpcStatusCodes;
+import dev.bowline.kernel.pilot.istio.Percent;
 import dev.bowline.kernel.pilot.istio.StringMatch;
 import dev.bowline.kernel.pilot.istio.VirtualService;
+import dev.bowline.kernel.pilot.istio.VirtualService.CorsPolicy;
 import dev.bowline.kernel.pilot.istio.VirtualService.Destination;
+import dev.bowline.kernel.pilot.istio.VirtualService.HttpFaultInjection;
+import dev.bowline.kernel.pilot.istio.VirtualService.HttpMirrorPolicy;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpMatchRequest;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpRedirect;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpRetry;
@@ -29,7 +34,7 @@ import java.util.regex.Pattern;
 /**
  * Checks a VirtualService spec with Istio's rules: hosts, gateway references, and for every HTTP
  * rule its matches, destinations and weights, redirect, direct response, rewrite, timeout,
- * retries and header manipulations; TCP rules likewise. Warns about the typed fields Bowline does
+ * retries, header manipulations, fault injection, mirrors and CORS policy; TCP rules likewise. Warns about the typed fields Bowline does
  * not apply yet. Stateless.
  */
 final class VirtualServiceValidator {
@@ -41,6 +46,12 @@ final class VirtualServiceValidator {
       "refused-stream", "retriable-status-codes", "retriable-headers", "envoy-ratelimited",
       "http3-post-connect-failure", "cancelled", "deadline-exceeded", "internal",
       "resource-exhausted", "unavailable");
+
+  private static final List<String> HTTP_METHODS = List.of(
+      "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH");
+  private static final List<String> DERIVE_PORT = List.of("FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT");
+  private static final List<String> UNMATCHED_PREFLIGHTS =
+      List.of("UNSPECIFIED", "FORWARD", "IGNORE");
 
   private VirtualServiceValidator() {}
 
@@ -60,7 +71,11 @@ final class VirtualServiceValidator {
     for (int i = 0; i < vs.tcp().size(); i++) {
       tcpRoute(vs.tcp().get(i), index("spec.tcp", i), v);
     }
-    ExportToValidator.check(vs.exportTo(), namespace, "spec.exportTo", false, v);
+    if (appliesToMesh && !vs.tcp().isEmpty()) {
+      v.notApplied("spec.tcp", "for sidecars (mesh), which have no TCP outbound listener yet;"
+          + " tcp rules apply to gateways' TCP servers");
+    }
+    ExportToValidator.check(vs.exportTo(), namespace, "spec.exportTo", false, true, v);
   }
 
   private static void hosts(List<String> hosts, boolean appliesToMesh, Validation v) {
@@ -111,7 +126,7 @@ final class VirtualServiceValidator {
     if (r.redirect() != null && r.rewrite() != null) {
       v.error(path, "rewrite cannot be combined with redirect");
     }
-    if (r.redirect() != null && isSet(r.fault())) {
+    if (r.redirect() != null && r.fault() != null) {
       v.error(path, "fault cannot be combined with redirect");
     }
     for (int j = 0; j < r.match().size(); j++) {
@@ -124,11 +139,162 @@ final class VirtualServiceValidator {
       if (status < 200 || status > 599) {
         v.error(field(path, "directResponse.status"), "must be an HTTP status from 200 to 599, found " + status);
       }
+      VirtualService.HttpBody body = r.directResponse().body();
+      if (body != null) {
+        if (body.string() != null && body.bytes() != null) {
+          v.error(field(path, "directResponse.body"), "only one of string or bytes may be set");
+        } else if (body.bytes() != null && !isBase64(body.bytes())) {
+          v.error(field(path, "directResponse.body.bytes"), "must be base64");
+        }
+      }
     }
     rewrite(r.rewrite(), field(path, "rewrite"), v);
     IstioDuration.check(r.timeout(), field(path, "timeout"), v);
     retries(r.retries(), field(path, "retries"), v);
     HeadersValidator.check(r.headers(), field(path, "headers"), v);
+    fault(r.fault(), field(path, "fault"), v);
+    mirrors(r, path, v);
+    cors(r.corsPolicy(), field(path, "corsPolicy"), v);
+  }
+
+  private static void fault(HttpFaultInjection f, String path, Validation v) {
+    if (f == null) {
+      return;
+    }
+    if (f.delay() == null && f.abort() == null) {
+      v.error(path, "one of delay or abort is required");
+    }
+    HttpFaultInjection.Delay d = f.delay();
+    if (d != null) {
+      String at = field(path, "delay");
+      if (isSet(d.exponentialDelay())) {
+        v.error(field(at, "exponentialDelay"), "not supported (as in Istio); use fixedDelay");
+      } else if (d.fixedDelay() == null) {
+        v.error(field(at, "fixedDelay"), "required");
+      }
+      IstioDuration.check(d.fixedDelay(), field(at, "fixedDelay"), v);
+      percentage(d.percentage(), field(at, "percentage"), v);
+      if (d.percent() != null) {
+        if (d.percent() < 0 || d.percent() > 100) {
+          v.error(field(at, "percent"), "must be between 0 and 100, found " + d.percent());
+        }
+        if (d.percentage() != null) {
+          v.error(at, "only one of percentage or the deprecated percent may be set");
+        } else {
+          v.warn(field(at, "percent"), "deprecated; use percentage.value");
+        }
+      }
+    }
+    HttpFaultInjection.Abort a = f.abort();
+    if (a != null) {
+      String at = field(path, "abort");
+      List<String> kinds = new ArrayList<>();
+      if (a.httpStatus() != null) {
+        kinds.add("httpStatus");
+        if (a.httpStatus() < 200 || a.httpStatus() > 599) {
+          v.error(field(at, "httpStatus"), "must be an HTTP status from 200 to 599, found " + a.httpStatus());
+        }
+      }
+      if (a.grpcStatus() != null) {
+        kinds.add("grpcStatus");
+        if (GrpcStatusCodes.code(a.grpcStatus()).isEmpty()) {
+          v.error(field(at, "grpcStatus"), "\"" + a.grpcStatus() + "\" is not a gRPC status name ("
+              + String.join(", ", GrpcStatusCodes.names()) + ")");
+        }
+      }
+      if (isSet(a.http2Error())) {
+        kinds.add("http2Error");
+        v.error(field(at, "http2Error"), "not supported (as in Istio); use httpStatus or grpcStatus");
+      }
+      if (kinds.isEmpty()) {
+        v.error(at, "one of httpStatus or grpcStatus is required");
+      } else if (kinds.size() > 1) {
+        v.error(at, "only one of httpStatus, grpcStatus or http2Error may be set, found "
+            + String.join(" and ", kinds));
+      }
+      percentage(a.percentage(), field(at, "percentage"), v);
+    }
+  }
+
+  private static void percentage(Percent p, String path, Validation v) {
+    if (p != null && (p.value() < 0 || p.value() > 100 || Double.isNaN(p.value()))) {
+      v.error(field(path, "value"), "must be between 0 and 100, found " + p.value());
+    }
+  }
+
+  private static void mirrors(HttpRoute r, String path, Validation v) {
+    if (r.mirror() != null) {
+      destination(r.mirror(), field(path, "mirror"), v);
+      if (!r.mirrors().isEmpty()) {
+        v.error(path, "only one of mirror or mirrors may be set");
+      }
+    } else if (r.mirrorPercentage() != null || r.mirrorPercent() != null) {
+      v.error(path, "mirrorPercentage and mirrorPercent need mirror (with mirrors, give each its percentage)");
+    }
+    percentage(r.mirrorPercentage(), field(path, "mirrorPercentage"), v);
+    if (r.mirrorPercent() != null) {
+      if (r.mirrorPercent() < 0 || r.mirrorPercent() > 100) {
+        v.error(field(path, "mirrorPercent"), "must be between 0 and 100, found " + r.mirrorPercent());
+      }
+      v.warn(field(path, "mirrorPercent"), "deprecated; use mirrorPercentage.value");
+    }
+    for (int i = 0; i < r.mirrors().size(); i++) {
+      HttpMirrorPolicy m = r.mirrors().get(i);
+      String at = index(field(path, "mirrors"), i);
+      if (m == null) {
+        v.error(at, "expected a mapping with destination, found null");
+        continue;
+      }
+      destination(m.destination(), field(at, "destination"), v);
+      percentage(m.percentage(), field(at, "percentage"), v);
+    }
+  }
+
+  private static void cors(CorsPolicy c, String path, Validation v) {
+    if (c == null) {
+      return;
+    }
+    for (int i = 0; i < c.allowOrigins().size(); i++) {
+      StringMatch m = c.allowOrigins().get(i);
+      if (m == null) {
+        v.error(index(field(path, "allowOrigins"), i), "expected exact, prefix or regex, found null");
+      } else {
+        StringMatchValidator.check(m, index(field(path, "allowOrigins"), i), false, v);
+      }
+    }
+    if (!c.allowOrigin().isEmpty()) {
+      if (!c.allowOrigins().isEmpty()) {
+        v.error(path, "only one of allowOrigins or the deprecated allowOrigin may be set");
+      } else {
+        v.warn(field(path, "allowOrigin"), "deprecated; use allowOrigins with exact matches");
+      }
+    }
+    for (int i = 0; i < c.allowMethods().size(); i++) {
+      String m = c.allowMethods().get(i);
+      if (m == null || !HTTP_METHODS.contains(m)) {
+        v.error(index(field(path, "allowMethods"), i), "\"" + m + "\" is not an HTTP method ("
+            + String.join(", ", HTTP_METHODS) + ")");
+      }
+    }
+    headerNames(c.allowHeaders(), field(path, "allowHeaders"), v);
+    headerNames(c.exposeHeaders(), field(path, "exposeHeaders"), v);
+    IstioDuration.check(c.maxAge(), field(path, "maxAge"), v);
+    if (c.maxAge() != null && IstioDuration.parse(c.maxAge()).map(d -> d.getNano() != 0).orElse(false)) {
+      v.error(field(path, "maxAge"), "must be whole seconds, found " + c.maxAge());
+    }
+    if (c.unmatchedPreflights() != null && !UNMATCHED_PREFLIGHTS.contains(c.unmatchedPreflights())) {
+      v.error(field(path, "unmatchedPreflights"), "must be one of " + String.join(", ", UNMATCHED_PREFLIGHTS)
+          + ", found \"" + c.unmatchedPreflights() + "\"");
+    }
+  }
+
+  private static void headerNames(List<String> names, String path, Validation v) {
+    for (int i = 0; i < names.size(); i++) {
+      String h = names.get(i);
+      if (h == null || !HEADER_NAME.matcher(h).matches()) {
+        v.error(index(path, i), "\"" + h + "\" is not a valid header name (letters, digits, '-' and '_')");
+      }
+    }
   }
 
   private static void match(HttpMatchRequest m, String path, Validation v) {
@@ -146,16 +312,17 @@ final class VirtualServiceValidator {
     }
     if (!m.sourceLabels().isEmpty()) {
       KubernetesNames.checkLabels(m.sourceLabels(), field(path, "sourceLabels"), v);
-      v.notApplied(field(path, "sourceLabels"), "rules match every source");
     }
     if (m.sourceNamespace() != null) {
       if (!KubernetesNames.isDnsLabel(m.sourceNamespace())) {
         v.error(field(path, "sourceNamespace"), "\"" + m.sourceNamespace() + "\" is not a valid namespace");
       }
-      v.notApplied(field(path, "sourceNamespace"), "rules match every source");
     }
     for (int i = 0; i < m.gateways().size(); i++) {
       GatewayReference.check(m.gateways().get(i), index(field(path, "gateways"), i), v);
+    }
+    if (!m.gateways().isEmpty() && (!m.sourceLabels().isEmpty() || m.sourceNamespace() != null)) {
+      v.warn(path, "sourceLabels and sourceNamespace are not checked when gateways is set (as in Istio)");
     }
   }
 
@@ -210,6 +377,9 @@ final class VirtualServiceValidator {
       if (!HostNames.isIpOrCidr(subnet)) {
         v.error(index(field(path, "destinationSubnets"), i), "\"" + subnet + "\" is not an IP address or CIDR block");
       }
+    }
+    if (!m.destinationSubnets().isEmpty()) {
+      v.notApplied(field(path, "destinationSubnets"), "rules match every destination address");
     }
     if (m.port() != 0) {
       PortNumbers.check(m.port(), field(path, "port"), v);
@@ -270,8 +440,12 @@ final class VirtualServiceValidator {
       return;
     }
     if (r.uri() == null && r.authority() == null && r.scheme() == null && r.port() == 0
-        && !isSet(r.derivePort())) {
+        && r.derivePort() == null) {
       v.error(path, "one of uri, authority, scheme, port or derivePort is required");
+    }
+    if (r.derivePort() != null && !DERIVE_PORT.contains(r.derivePort())) {
+      v.error(field(path, "derivePort"), "must be one of " + String.join(", ", DERIVE_PORT)
+          + ", found \"" + r.derivePort() + "\"");
     }
     if (r.redirectCode() != 0 && !REDIRECT_CODES.contains(r.redirectCode())) {
       v.error(field(path, "redirectCode"), "must be one of 301, 302, 303, 307 or 308, found " + r.redirectCode());
@@ -281,7 +455,7 @@ final class VirtualServiceValidator {
     }
     if (r.port() != 0) {
       PortNumbers.check(r.port(), field(path, "port"), v);
-      if (isSet(r.derivePort())) {
+      if (r.derivePort() != null) {
         v.error(path, "only one of port or derivePort may be set");
       }
     }
@@ -291,7 +465,17 @@ final class VirtualServiceValidator {
     if (r == null) {
       return;
     }
-    boolean regex = isSet(r.uriRegexRewrite());
+    boolean regex = r.uriRegexRewrite() != null;
+    if (regex) {
+      if (r.uriRegexRewrite().match() == null || r.uriRegexRewrite().match().isEmpty()) {
+        v.error(field(path, "uriRegexRewrite.match"), "required");
+      } else {
+        StringMatchValidator.checkRegex(r.uriRegexRewrite().match(), field(path, "uriRegexRewrite.match"), v);
+      }
+      if (r.uriRegexRewrite().rewrite() == null) {
+        v.error(field(path, "uriRegexRewrite.rewrite"), "required");
+      }
+    }
     if (r.uri() != null && regex) {
       v.error(path, "only one of uri or uriRegexRewrite may be set");
     }
@@ -312,6 +496,10 @@ final class VirtualServiceValidator {
       v.error(path, "a retry policy is configured but attempts is 0 (retries disabled)");
     }
     IstioDuration.check(r.perTryTimeout(), field(path, "perTryTimeout"), v);
+    IstioDuration.check(r.backoff(), field(path, "backoff"), v);
+    if (r.retryRemoteLocalities() != null) {
+      v.notApplied(field(path, "retryRemoteLocalities"));
+    }
     if (r.retryOn() != null && !r.retryOn().isEmpty()) {
       for (String policy : r.retryOn().split(",", -1)) {
         if (!RETRY_ON.contains(policy) && !isHttpStatus(policy)) {
@@ -328,6 +516,15 @@ final class VirtualServiceValidator {
             + "] has no match and takes every request; only the last rule can have no match");
         return;
       }
+    }
+  }
+
+  private static boolean isBase64(String s) {
+    try {
+      java.util.Base64.getDecoder().decode(s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

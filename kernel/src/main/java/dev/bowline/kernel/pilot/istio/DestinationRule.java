@@ -31,19 +31,99 @@ public record DestinationRule(
   public record TrafficPolicy(
       LoadBalancerSettings loadBalancer,
       ConnectionPoolSettings connectionPool,
-      JsonNode outlierDetection,
+      OutlierDetection outlierDetection,
       JsonNode tls,
-      JsonNode portLevelSettings,
+      List<PortTrafficPolicy> portLevelSettings,
       JsonNode tunnel,
-      JsonNode proxyProtocol) {}
+      JsonNode proxyProtocol) {
+    public TrafficPolicy {
+      portLevelSettings = Lists.of(portLevelSettings);
+    }
+  }
+
+  /**
+   * Istio's {@code TrafficPolicy.PortTrafficPolicy}: the policy of one port of the destination,
+   * each field replacing the enclosing policy's.
+   */
+  public record PortTrafficPolicy(
+      PortSelector port,
+      LoadBalancerSettings loadBalancer,
+      ConnectionPoolSettings connectionPool,
+      OutlierDetection outlierDetection,
+      JsonNode tls) {}
 
   /** Istio's {@code LoadBalancerSettings}: {@code simple} or {@code consistentHash}. */
   public record LoadBalancerSettings(
       String simple,
-      JsonNode consistentHash,
-      JsonNode localityLbSetting,
+      ConsistentHashLb consistentHash,
+      LocalityLbSetting localityLbSetting,
       JsonNode warmupDurationSecs,
       JsonNode warmup) {}
+
+  /**
+   * Istio's {@code ConsistentHashLB}: one hash key ({@code httpHeaderName}, {@code httpCookie},
+   * {@code useSourceIp}, {@code httpQueryParameterName}) and the ring ({@code ringHash}, or
+   * {@code maglev}, or the deprecated {@code minimumRingSize}); 0 means unset.
+   */
+  public record ConsistentHashLb(
+      String httpHeaderName,
+      HttpCookie httpCookie,
+      Boolean useSourceIp,
+      String httpQueryParameterName,
+      RingHash ringHash,
+      Maglev maglev,
+      long minimumRingSize) {}
+
+  /** A cookie to hash on; Envoy generates it with {@code ttl} when the request has none. */
+  public record HttpCookie(String name, String path, String ttl, JsonNode attributes) {}
+
+  /** Istio's {@code RingHash}: the minimum number of entries of the ring, 0 for the default. */
+  public record RingHash(long minimumRingSize) {}
+
+  /** Istio's {@code MagLev}: the table size (a prime), 0 for the default. */
+  public record Maglev(long tableSize) {}
+
+  /**
+   * Istio's {@code LocalityLoadBalancerSetting}: weights across localities ({@code distribute})
+   * or failover order ({@code failover}, {@code failoverPriority}); {@code enabled: false} turns
+   * locality load balancing off.
+   */
+  public record LocalityLbSetting(
+      List<Distribute> distribute,
+      List<Failover> failover,
+      List<String> failoverPriority,
+      Boolean enabled) {
+    public LocalityLbSetting {
+      distribute = Lists.of(distribute);
+      failover = Lists.of(failover);
+      failoverPriority = Lists.of(failoverPriority);
+    }
+
+    /** Traffic from {@code from} (a locality, {@code *} wildcards) split by weight over {@code to}. */
+    public record Distribute(String from, Map<String, Integer> to) {
+      public Distribute {
+        to = to == null ? Map.of() : Map.copyOf(to);
+      }
+    }
+
+    /** When region {@code from} has no healthy endpoint, go to region {@code to}. */
+    public record Failover(String from, String to) {}
+  }
+
+  /**
+   * Istio's {@code OutlierDetection}. Null means unset; {@code consecutiveErrors} is deprecated
+   * and not applied.
+   */
+  public record OutlierDetection(
+      Integer consecutive5xxErrors,
+      Integer consecutiveGatewayErrors,
+      JsonNode consecutiveErrors,
+      Integer consecutiveLocalOriginFailures,
+      boolean splitExternalLocalOriginErrors,
+      String interval,
+      String baseEjectionTime,
+      int maxEjectionPercent,
+      int minHealthPercent) {}
 
   /** Istio's {@code ConnectionPoolSettings}. */
   public record ConnectionPoolSettings(TcpSettings tcp, HttpSettings http) {}

@@ -40,17 +40,64 @@ public record VirtualService(
       HttpRewrite rewrite,
       String timeout,
       HttpRetry retries,
-      JsonNode fault,
-      JsonNode mirror,
-      JsonNode mirrors,
-      JsonNode mirrorPercentage,
-      JsonNode mirrorPercent,
-      JsonNode corsPolicy,
+      HttpFaultInjection fault,
+      Destination mirror,
+      List<HttpMirrorPolicy> mirrors,
+      Percent mirrorPercentage,
+      Integer mirrorPercent,
+      CorsPolicy corsPolicy,
       Headers headers,
       JsonNode delegate) {
     public HttpRoute {
       match = Lists.of(match);
       route = Lists.of(route);
+      mirrors = Lists.of(mirrors);
+    }
+  }
+
+  /**
+   * Istio's {@code HTTPFaultInjection}: a delay, an abort or both, each for a percentage of the
+   * requests.
+   */
+  public record HttpFaultInjection(Delay delay, Abort abort) {
+
+    /**
+     * A fixed delay; {@code percentage} (fractions allowed) or the deprecated whole {@code
+     * percent}; neither means no request is delayed. {@code exponentialDelay} is not applied.
+     */
+    public record Delay(
+        String fixedDelay, Percent percentage, Integer percent, JsonNode exponentialDelay) {}
+
+    /**
+     * An abort with an HTTP status or a gRPC status (its name, such as {@code UNAVAILABLE}), for
+     * {@code percentage} of the requests. {@code http2Error} is not applied.
+     */
+    public record Abort(
+        Integer httpStatus, String grpcStatus, JsonNode http2Error, Percent percentage) {}
+  }
+
+  /** Istio's {@code HTTPMirrorPolicy}: one more destination receiving a copy of the requests. */
+  public record HttpMirrorPolicy(Destination destination, Percent percentage) {}
+
+  /**
+   * Istio's {@code CorsPolicy}. {@code allowOrigin} is the deprecated list of exact origins;
+   * {@code maxAge} a duration; {@code unmatchedPreflights} FORWARD (default) or IGNORE.
+   */
+  public record CorsPolicy(
+      List<String> allowOrigin,
+      List<StringMatch> allowOrigins,
+      List<String> allowMethods,
+      List<String> allowHeaders,
+      List<String> exposeHeaders,
+      String maxAge,
+      Boolean allowCredentials,
+      String unmatchedPreflights) {
+    public CorsPolicy {
+      allowOrigin = Lists.of(allowOrigin);
+      allowOrigins = Lists.of(allowOrigins);
+      allowMethods = Lists.of(allowMethods);
+      allowHeaders = Lists.of(allowHeaders);
+      exposeHeaders = Lists.of(exposeHeaders);
     }
   }
 
@@ -82,20 +129,29 @@ public record VirtualService(
   /** A weighted destination of an HTTP rule; weight 0 when unset. */
   public record HttpRouteDestination(Destination destination, int weight, Headers headers) {}
 
-  /** Istio's {@code HTTPRedirect}. {@code redirectCode} 0 means 301. */
+  /**
+   * Istio's {@code HTTPRedirect}. {@code redirectCode} 0 means 301; {@code derivePort} is
+   * FROM_PROTOCOL_DEFAULT or FROM_REQUEST_PORT.
+   */
   public record HttpRedirect(
       String uri,
       String authority,
       int port,
-      JsonNode derivePort,
+      String derivePort,
       String scheme,
       int redirectCode) {}
 
   /** Istio's {@code HTTPDirectResponse}. */
-  public record HttpDirectResponse(int status, JsonNode body) {}
+  public record HttpDirectResponse(int status, HttpBody body) {}
+
+  /** Istio's {@code HTTPBody}: a text ({@code string}) or base64 {@code bytes}. */
+  public record HttpBody(String string, String bytes) {}
 
   /** Istio's {@code HTTPRewrite}: {@code uri} replaces the matched prefix. */
-  public record HttpRewrite(String uri, String authority, JsonNode uriRegexRewrite) {}
+  public record HttpRewrite(String uri, String authority, RegexRewrite uriRegexRewrite) {}
+
+  /** Istio's {@code RegexRewrite}: the RE2 {@code match} replaced by {@code rewrite}. */
+  public record RegexRewrite(String match, String rewrite) {}
 
   /** Istio's {@code HTTPRetry}. */
   public record HttpRetry(
@@ -103,7 +159,7 @@ public record VirtualService(
       String perTryTimeout,
       String retryOn,
       Boolean retryRemoteLocalities,
-      JsonNode backoff) {}
+      String backoff) {}
 
   /** One TCP rule. */
   public record TcpRoute(List<L4MatchAttributes> match, List<RouteDestination> route) {

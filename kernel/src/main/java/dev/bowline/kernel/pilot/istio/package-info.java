@@ -7,6 +7,9 @@
  * Istio's schema at all is an error. Lists and maps are never null: an absent list is empty.
  *
  * <p>Records here carry no behaviour beyond small lookups; validation lives in
- * {@code kernel.pilot.config}, translation to Envoy resources in {@code kernel.pilot.xds}.
+ * {@code kernel.pilot.config}, translation to Envoy resources in {@code kernel.pilot.translate}.
+ * Bowline's extensions, carried in annotations, have their records here too ({@link
+ * dev.bowline.kernel.pilot.istio.HealthCheckAnnotation}, {@link
+ * dev.bowline.kernel.pilot.istio.LocalRateLimitAnnotation}).
  */
 package dev.bowline.kernel.pilot.istio;

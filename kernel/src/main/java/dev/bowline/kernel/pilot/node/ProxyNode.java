@@ -2,6 +2,7 @@ package dev.bowline.kernel.pilot.node;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.bowline.spi.model.Locality;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,6 +32,9 @@ import java.util.OptionalInt;
  * @param appPort the application's port (a sidecar forwards inbound traffic there)
  * @param inboundPort the sidecar's inbound listener port
  * @param outboundPort the sidecar's outbound listener port
+ * @param locality where it runs: the node's {@code locality}, else its labels {@code
+ *     topology.kubernetes.io/region}, {@code topology.kubernetes.io/zone} and {@code
+ *     topology.istio.io/subzone} (as Istio reads them); {@link Locality#UNKNOWN} when neither
  */
 public record ProxyNode(
     String id,
@@ -43,7 +47,15 @@ public record ProxyNode(
     String service,
     OptionalInt appPort,
     int inboundPort,
-    int outboundPort) {
+    int outboundPort,
+    Locality locality) {
+
+  /** The label of a workload's region. */
+  public static final String REGION_LABEL = "topology.kubernetes.io/region";
+  /** The label of a workload's zone. */
+  public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  /** The label of a workload's subzone. */
+  public static final String SUBZONE_LABEL = "topology.istio.io/subzone";
 
   /** Istio's sidecar inbound port. */
   public static final int DEFAULT_INBOUND_PORT = 15006;
@@ -81,6 +93,32 @@ public record ProxyNode(
     labels = Map.copyOf(labels);
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(appPort, "appPort");
+    Objects.requireNonNull(locality, "locality");
+  }
+
+  /** A node whose locality comes from its labels. */
+  public ProxyNode(
+      String id,
+      Type type,
+      String ip,
+      String workloadName,
+      String namespace,
+      String serviceAccount,
+      Map<String, String> labels,
+      String service,
+      OptionalInt appPort,
+      int inboundPort,
+      int outboundPort) {
+    this(id, type, ip, workloadName, namespace, serviceAccount, labels, service, appPort,
+        inboundPort, outboundPort, localityOf(labels));
+  }
+
+  /** The locality Istio reads from a workload's topology labels; unknown when it has none. */
+  public static Locality localityOf(Map<String, String> labels) {
+    return new Locality(
+        labels.getOrDefault(REGION_LABEL, ""),
+        labels.getOrDefault(ZONE_LABEL, ""),
+        labels.getOrDefault(SUBZONE_LABEL, ""));
   }
 
   /** A node id in Istio's shape. */
@@ -107,11 +145,19 @@ public record ProxyNode(
       meta.putFields("BOWLINE_SERVICE", string(service));
     }
     appPort.ifPresent(p -> meta.putFields("BOWLINE_APP_PORT", string(Integer.toString(p))));
-    return Node.newBuilder()
-        .setId(id)
-        .setCluster(service.isEmpty() ? workloadName + "." + namespace : service + "." + namespace)
-        .setMetadata(meta)
-        .build();
+    Node.Builder node =
+        Node.newBuilder()
+            .setId(id)
+            .setCluster(service.isEmpty() ? workloadName + "." + namespace : service + "." + namespace)
+            .setMetadata(meta);
+    if (!locality.equals(Locality.UNKNOWN)) {
+      node.setLocality(
+          io.envoyproxy.envoy.config.core.v3.Locality.newBuilder()
+              .setRegion(locality.region())
+              .setZone(locality.zone())
+              .setSubZone(locality.subzone()));
+    }
+    return node.build();
   }
 
   /**
@@ -174,7 +220,16 @@ public record ProxyNode(
             : DEFAULT_INBOUND_PORT,
         meta.containsKey("BOWLINE_OUTBOUND_PORT")
             ? port(meta, "BOWLINE_OUTBOUND_PORT")
-            : DEFAULT_OUTBOUND_PORT);
+            : DEFAULT_OUTBOUND_PORT,
+        node.hasLocality()
+                && !(node.getLocality().getRegion().isEmpty()
+                    && node.getLocality().getZone().isEmpty()
+                    && node.getLocality().getSubZone().isEmpty())
+            ? new Locality(
+                node.getLocality().getRegion(),
+                node.getLocality().getZone(),
+                node.getLocality().getSubZone())
+            : localityOf(labels));
   }
 
   private static String text(Map<String, Value> meta, String key, String fallback) {

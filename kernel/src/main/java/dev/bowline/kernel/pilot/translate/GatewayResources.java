@@ -54,8 +54,10 @@ import org.slf4j.LoggerFactory;
  *       files named by {@code serverCertificate} and {@code privateKey} (and {@code
  *       caCertificates}), ALPN {@code h2,http/1.1}. With several HTTPS servers on a port, each is
  *       a filter chain matched by SNI on its hosts; a single one takes every connection.
- *   <li>Left out with a warning: TCP and TLS servers, PASSTHROUGH and ISTIO_MUTUAL modes, and
- *       {@code credentialName} (SDS): Bowline's proxy takes certificate files only.
+ *   <li>TCP servers: a {@code tcp_proxy} listener per port, from the {@code tcp} rules of the bound
+ *       VirtualServices ({@link GatewayTcpListeners}).
+ *   <li>Left out with a warning: TLS servers, PASSTHROUGH and ISTIO_MUTUAL modes, and {@code
+ *       credentialName} (SDS): Bowline's proxy takes certificate files only.
  * </ul>
  *
  * Stateless.
@@ -67,7 +69,7 @@ final class GatewayResources {
   private GatewayResources() {}
 
   /** One server of one Gateway. */
-  private record BoundServer(ConfigResource<Gateway> gateway, int index, Server server) {
+  record BoundServer(ConfigResource<Gateway> gateway, int index, Server server) {
 
     String ref() {
       return gateway.namespace() + "/" + gateway.name();
@@ -113,13 +115,20 @@ final class GatewayResources {
     List<RouteConfiguration> routes = new ArrayList<>();
     for (Map.Entry<Integer, List<BoundServer>> e : byPort.entrySet()) {
       int port = e.getKey();
+      if (e.getValue().get(0).protocol().equals("TCP")) {
+        GatewayTcpListeners.listener(index, rules, e.getValue(), port, namespace, labels)
+            .ifPresent(listeners::add);
+        continue;
+      }
       List<BoundServer> servers = usable(e.getValue(), port);
       if (servers.isEmpty()) {
         continue;
       }
       String routeName = "http." + port;
-      routes.add(routeConfiguration(index, rules, servers, port, routeName, namespace, labels));
-      listeners.add(listener(servers, port, routeName));
+      RouteConfiguration rc =
+          routeConfiguration(index, rules, servers, port, routeName, namespace, labels);
+      routes.add(rc);
+      listeners.add(listener(servers, port, routeName, HttpConnectionManagers.routeFilters(rc)));
     }
     return new ListenersAndRoutes(listeners, routes);
   }
@@ -286,15 +295,18 @@ final class GatewayResources {
     return vsHost.matches(serverHost) ? serverHost.value() : null;
   }
 
-  private static Listener listener(List<BoundServer> servers, int port, String routeName) {
+  private static Listener listener(
+      List<BoundServer> servers, int port, String routeName, List<String> routeFilters) {
     Listener.Builder listener =
         Listener.newBuilder()
             .setName("0.0.0.0_" + port)
             .setAddress(EnvoyAddresses.tcp("0.0.0.0", port));
     var hcm =
         HttpConnectionManagers.filter(
-            HttpConnectionManagers.atEdge(
-                    HttpConnectionManagers.rds("outbound_0.0.0.0_" + port, routeName))
+            HttpConnectionManagers.withRouteFilters(
+                    HttpConnectionManagers.atEdge(
+                        HttpConnectionManagers.rds("outbound_0.0.0.0_" + port, routeName)),
+                    routeFilters)
                 .build());
     if (servers.get(0).plaintextHttp()) {
       return listener.addFilterChains(FilterChain.newBuilder().addFilters(hcm)).build();

@@ -6,15 +6,24 @@ import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.http.cors.v3.Cors;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the HTTP connection managers Pilot emits (with RDS over ADS or an inline route table, the
- * typed router filter) and the ADS config source they, and EDS clusters, name. Stateless.
+ * typed router filter, preceded by the CORS, fault and local rate limit filters when the routes
+ * configure them) and the ADS config source they, and EDS clusters, name. Stateless.
  */
 final class HttpConnectionManagers {
 
@@ -23,6 +32,19 @@ final class HttpConnectionManagers {
 
   /** The name of the router HTTP filter. */
   static final String ROUTER_FILTER = "envoy.filters.http.router";
+
+  /** The CORS filter; routes carry their policy in {@code typed_per_filter_config}. */
+  static final String CORS_FILTER = "envoy.filters.http.cors";
+
+  /** The fault injection filter; routes carry their faults in {@code typed_per_filter_config}. */
+  static final String FAULT_FILTER = "envoy.filters.http.fault";
+
+  /** The local rate limit filter; routes carry their buckets in {@code typed_per_filter_config}. */
+  static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
+
+  /** The filters routes may configure, in the order a connection manager lists them (Istio's). */
+  static final List<String> ROUTE_FILTERS =
+      List.of(CORS_FILTER, FAULT_FILTER, LOCAL_RATE_LIMIT_FILTER);
 
   private static final ConfigSource ADS =
       ConfigSource.newBuilder()
@@ -62,6 +84,59 @@ final class HttpConnectionManagers {
         .setStatPrefix(statPrefix)
         .setRouteConfig(routes)
         .addHttpFilters(ROUTER);
+  }
+
+  /**
+   * The route filters ({@link #ROUTE_FILTERS}) some route or virtual host of {@code routes}
+   * configures, in the order a connection manager lists them.
+   */
+  static List<String> routeFilters(RouteConfiguration routes) {
+    Set<String> used = new HashSet<>();
+    for (VirtualHost vh : routes.getVirtualHostsList()) {
+      used.addAll(vh.getTypedPerFilterConfigMap().keySet());
+      for (Route r : vh.getRoutesList()) {
+        used.addAll(r.getTypedPerFilterConfigMap().keySet());
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String f : ROUTE_FILTERS) {
+      if (used.contains(f)) {
+        out.add(f);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * {@code hcm} with the HTTP filters {@code filters} (names from {@link #ROUTE_FILTERS}, in that
+   * order) before the router: the CORS filter ({@code Cors}), the fault filter (an empty {@code
+   * HTTPFault}: routes say what to inject) and the local rate limit filter (no bucket: routes have
+   * theirs), as Istio lists them.
+   */
+  static HttpConnectionManager.Builder withRouteFilters(
+      HttpConnectionManager.Builder hcm, List<String> filters) {
+    if (filters.isEmpty()) {
+      return hcm;
+    }
+    hcm.clearHttpFilters();
+    for (String f : filters) {
+      hcm.addHttpFilters(routeFilter(f));
+    }
+    return hcm.addHttpFilters(ROUTER);
+  }
+
+  private static HttpFilter routeFilter(String name) {
+    HttpFilter.Builder f = HttpFilter.newBuilder().setName(name);
+    switch (name) {
+      case CORS_FILTER:
+        return f.setTypedConfig(Any.pack(Cors.getDefaultInstance())).build();
+      case FAULT_FILTER:
+        return f.setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())).build();
+      case LOCAL_RATE_LIMIT_FILTER:
+        return f.setTypedConfig(Any.pack(LocalRateLimits.filter())).build();
+      default:
+        throw new IllegalArgumentException("not a route filter: " + name);
+    }
   }
 
   /** A connection manager that trusts the peer address (edge proxies: gateways). */

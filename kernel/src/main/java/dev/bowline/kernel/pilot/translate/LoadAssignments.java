@@ -47,8 +47,30 @@ final class LoadAssignments {
     return of(spec.name(), endpoints, spec.subsetLabels());
   }
 
+
   /** The assignment named {@code clusterName} of the {@code endpoints} carrying {@code labels}. */
   static ClusterLoadAssignment of(
+      String clusterName, List<Endpoint> endpoints, Map<String, String> labels) {
+    ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
+    for (Map.Entry<Locality, List<Endpoint>> group : groups(clusterName, endpoints, labels).entrySet()) {
+      cla.addEndpoints(localityEndpoints(group.getKey(), group.getValue()));
+    }
+    return cla.build();
+  }
+
+  /** The endpoints of {@code spec}'s cluster by locality, as {@link #groups(String, List, Map)}. */
+  static TreeMap<Locality, List<Endpoint>> groups(OutboundClusterSpec spec, PlatformSnapshot registry) {
+    return groups(
+        spec.name(),
+        registry.endpoints(spec.service().hostname(), spec.port().name()),
+        spec.subsetLabels());
+  }
+
+  /**
+   * The IP endpoints carrying {@code labels}, grouped by locality (localities and the endpoints of
+   * each sorted).
+   */
+  static TreeMap<Locality, List<Endpoint>> groups(
       String clusterName, List<Endpoint> endpoints, Map<String, String> labels) {
     TreeMap<Locality, List<Endpoint>> byLocality = new TreeMap<>(LOCALITY_ORDER);
     for (Endpoint e : endpoints) {
@@ -62,34 +84,38 @@ final class LoadAssignments {
       }
       byLocality.computeIfAbsent(e.locality(), k -> new ArrayList<>()).add(e);
     }
-    ClusterLoadAssignment.Builder cla = ClusterLoadAssignment.newBuilder().setClusterName(clusterName);
-    for (Map.Entry<Locality, List<Endpoint>> group : byLocality.entrySet()) {
-      List<Endpoint> members = group.getValue();
+    for (List<Endpoint> members : byLocality.values()) {
       members.sort(ENDPOINT_ORDER);
-      Locality l = group.getKey();
-      LocalityLbEndpoints.Builder locality =
-          LocalityLbEndpoints.newBuilder()
-              .setLocality(
-                  io.envoyproxy.envoy.config.core.v3.Locality.newBuilder()
-                      .setRegion(l.region())
-                      .setZone(l.zone())
-                      .setSubZone(l.subzone()));
-      long weight = 0;
-      for (Endpoint e : members) {
-        weight += e.weight();
-        locality.addLbEndpoints(
-            LbEndpoint.newBuilder()
-                .setEndpoint(
-                    io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
-                        .setAddress(EnvoyAddresses.tcp(e.address(), e.port())))
-                .setLoadBalancingWeight(UInt32Value.of(e.weight()))
-                .setHealthStatus(health(e.health())));
-      }
-      locality.setLoadBalancingWeight(
-          UInt32Value.of((int) Math.max(1, Math.min(weight, Integer.MAX_VALUE))));
-      cla.addEndpoints(locality);
     }
-    return cla.build();
+    return byLocality;
+  }
+
+  /**
+   * The locality group of {@code members} (sorted), weighted by the sum of their weights (at
+   * least 1), at priority 0.
+   */
+  static LocalityLbEndpoints.Builder localityEndpoints(Locality l, List<Endpoint> members) {
+    LocalityLbEndpoints.Builder locality =
+        LocalityLbEndpoints.newBuilder()
+            .setLocality(
+                io.envoyproxy.envoy.config.core.v3.Locality.newBuilder()
+                    .setRegion(l.region())
+                    .setZone(l.zone())
+                    .setSubZone(l.subzone()));
+    long weight = 0;
+    for (Endpoint e : members) {
+      weight += e.weight();
+      locality.addLbEndpoints(
+          LbEndpoint.newBuilder()
+              .setEndpoint(
+                  io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
+                      .setAddress(EnvoyAddresses.tcp(e.address(), e.port())))
+              .setLoadBalancingWeight(UInt32Value.of(e.weight()))
+              .setHealthStatus(health(e.health())));
+    }
+    locality.setLoadBalancingWeight(
+        UInt32Value.of((int) Math.max(1, Math.min(weight, Integer.MAX_VALUE))));
+    return locality;
   }
 
   static io.envoyproxy.envoy.config.core.v3.HealthStatus health(HealthStatus health) {

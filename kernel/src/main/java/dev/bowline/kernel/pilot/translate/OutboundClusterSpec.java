@@ -1,13 +1,15 @@
 package dev.bowline.kernel.pilot.translate;
 
 import dev.bowline.kernel.pilot.istio.DestinationRule.TrafficPolicy;
+import dev.bowline.kernel.pilot.istio.HealthCheckAnnotation;
 import dev.bowline.spi.model.Service;
 import dev.bowline.spi.model.ServicePort;
 import java.util.Map;
 
 /**
  * What one outbound cluster stands for: a service port, optionally narrowed to a DestinationRule
- * subset, with the traffic policy that applies to it (subset policy over rule policy).
+ * subset, with the traffic policy that applies to it ({@link TrafficPolicies#effective}: port
+ * and subset settings over the rule's).
  *
  * @param name {@code outbound|<port>|<subset>|<host>}
  * @param service the service
@@ -16,6 +18,7 @@ import java.util.Map;
  * @param subsetLabels the labels an endpoint must carry to belong to the subset (empty: all)
  * @param policy the traffic policy, null for none
  * @param source the DestinationRule it comes from ({@code Kind/ns/name}), empty for none
+ * @param healthCheck the DestinationRule's {@code bowline.dev/health-check}, null for none
  */
 record OutboundClusterSpec(
     String name,
@@ -24,4 +27,5 @@ record OutboundClusterSpec(
     String subset,
     Map<String, String> subsetLabels,
     TrafficPolicy policy,
-    String source) {}
+    String source,
+    HealthCheckAnnotation healthCheck) {}

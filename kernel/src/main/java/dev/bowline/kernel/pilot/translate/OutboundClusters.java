@@ -2,12 +2,17 @@ package dev.bowline.kernel.pilot.translate;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
+import com.google.protobuf.UInt64Value;
+import dev.bowline.kernel.pilot.config.BowlineAnnotations;
 import dev.bowline.kernel.pilot.config.ConfigResource;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.DestinationRule.ConnectionPoolSettings;
+import dev.bowline.kernel.pilot.istio.DestinationRule.ConsistentHashLb;
 import dev.bowline.kernel.pilot.istio.DestinationRule.HttpSettings;
+import dev.bowline.kernel.pilot.istio.DestinationRule.OutlierDetection;
 import dev.bowline.kernel.pilot.istio.DestinationRule.TcpSettings;
 import dev.bowline.kernel.pilot.istio.DestinationRule.TrafficPolicy;
+import dev.bowline.kernel.pilot.istio.HealthCheckAnnotation;
 import dev.bowline.spi.model.Protocol;
 import dev.bowline.spi.model.Service;
 import dev.bowline.spi.model.ServicePort;
@@ -16,6 +21,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.HttpProtocolOptions;
+import io.envoyproxy.envoy.type.v3.Percent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +35,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the outbound clusters: one EDS cluster per service port and one per DestinationRule
- * subset, named as Istio names them, with the DestinationRule's load balancer and connection pool.
+ * subset, named as Istio names them, with the DestinationRule's policy for that port and subset
+ * ({@link TrafficPolicies}): load balancer (simple or consistent hash), connection pool, outlier
+ * detection, locality weighting, and the {@code bowline.dev/health-check} annotation's health
+ * check.
  * Everything emitted is in the subset of Envoy's Cluster that Bowline's proxy accepts (and that
  * grpc-java reads; see {@link #forProxyless}). Stateless.
  */
@@ -49,6 +58,9 @@ final class OutboundClusters {
    */
   static final int UNLIMITED = Integer.MAX_VALUE;
 
+  /** Envoy's (and Istio's) default minimum ring size of a ring hash balancer. */
+  static final long DEFAULT_MINIMUM_RING_SIZE = 1024;
+
   private static final Logger log = LoggerFactory.getLogger(OutboundClusters.class);
 
   private OutboundClusters() {}
@@ -60,13 +72,24 @@ final class OutboundClusters {
       Optional<ConfigResource<DestinationRule>> rule = index.destinationRule(service);
       TrafficPolicy rulePolicy = rule.map(r -> r.spec().trafficPolicy()).orElse(null);
       String source = rule.map(r -> r.key().toString()).orElse("");
+      HealthCheckAnnotation healthCheck =
+          rule.flatMap(r -> BowlineAnnotations.healthCheck(r.annotations())).orElse(null);
       List<ServicePort> ports = new ArrayList<>(service.ports());
       ports.sort(Comparator.comparingInt(ServicePort::number));
       for (ServicePort port : ports) {
         String host = service.hostname().value();
         String name = ClusterNames.outbound(port.number(), "", host);
         specs.putIfAbsent(
-            name, new OutboundClusterSpec(name, service, port, "", Map.of(), rulePolicy, source));
+            name,
+            new OutboundClusterSpec(
+                name,
+                service,
+                port,
+                "",
+                Map.of(),
+                TrafficPolicies.effective(rulePolicy, null, port.number()),
+                source,
+                healthCheck));
         if (rule.isEmpty()) {
           continue;
         }
@@ -85,8 +108,9 @@ final class OutboundClusters {
                       port,
                       subset.name(),
                       subset.labels(),
-                      merge(rulePolicy, subset.trafficPolicy()),
-                      source));
+                      TrafficPolicies.effective(rulePolicy, subset.trafficPolicy(), port.number()),
+                      source,
+                      healthCheck));
           if (previous != null) {
             log.warn("{}: subset {} is defined twice; the first one applies", source, subset.name());
           }
@@ -94,27 +118,6 @@ final class OutboundClusters {
       }
     }
     return List.copyOf(specs.values());
-  }
-
-  /**
-   * Istio's merge of a subset's policy over the rule's: each of load balancer and connection pool
-   * is taken from the subset when the subset sets it.
-   */
-  static TrafficPolicy merge(TrafficPolicy rule, TrafficPolicy subset) {
-    if (subset == null) {
-      return rule;
-    }
-    if (rule == null) {
-      return subset;
-    }
-    return new TrafficPolicy(
-        subset.loadBalancer() != null ? subset.loadBalancer() : rule.loadBalancer(),
-        subset.connectionPool() != null ? subset.connectionPool() : rule.connectionPool(),
-        subset.outlierDetection() != null ? subset.outlierDetection() : rule.outlierDetection(),
-        subset.tls() != null ? subset.tls() : rule.tls(),
-        subset.portLevelSettings() != null ? subset.portLevelSettings() : rule.portLevelSettings(),
-        subset.tunnel() != null ? subset.tunnel() : rule.tunnel(),
-        subset.proxyProtocol() != null ? subset.proxyProtocol() : rule.proxyProtocol());
   }
 
   /** The EDS cluster for {@code spec}. */
@@ -131,6 +134,22 @@ final class OutboundClusters {
     String where = spec.source().isEmpty() ? spec.name() : spec.source();
     b.setConnectTimeout(IstioDurations.toProto(connectTimeout(policy, where)));
     b.setLbPolicy(lbPolicy(policy, where));
+    consistentHash(policy, b);
+    OutlierDetection outlier = policy == null ? null : policy.outlierDetection();
+    if (outlier != null) {
+      b.setOutlierDetection(outlierDetection(outlier, where));
+      // Istio sets the panic threshold whenever outlier detection is on: 0 (no panic) by default.
+      b.getCommonLbConfigBuilder()
+          .setHealthyPanicThreshold(Percent.newBuilder().setValue(outlier.minHealthPercent()));
+    }
+    if (LocalityLoadBalancing.localityWeighted(policy)) {
+      b.getCommonLbConfigBuilder()
+          .setLocalityWeightedLbConfig(
+              Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance());
+    }
+    if (spec.healthCheck() != null) {
+      b.addHealthChecks(HealthChecks.of(spec.healthCheck(), spec.port().protocol(), where));
+    }
     ConnectionPoolSettings pool = policy == null ? null : policy.connectionPool();
     TcpSettings tcp = pool == null ? null : pool.tcp();
     HttpSettings http = pool == null ? null : pool.http();
@@ -148,22 +167,123 @@ final class OutboundClusters {
   }
 
   /**
-   * The cluster as a proxyless gRPC client takes it: grpc-java refuses {@code RANDOM} (it knows
-   * round robin, least request and ring hash), so such a cluster is round robin there.
+   * The cluster as a proxyless gRPC client takes it: grpc-java refuses {@code RANDOM} and {@code
+   * MAGLEV} (it knows round robin, least request and ring hash), so such a cluster is round robin,
+   * or ring hash, there; it has no active health checking, so {@code health_checks} are left out.
    */
   static Cluster forProxyless(Cluster cluster) {
-    return cluster.getLbPolicy() == Cluster.LbPolicy.RANDOM
-        ? cluster.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).build()
-        : cluster;
+    if (cluster.getLbPolicy() == Cluster.LbPolicy.RANDOM) {
+      return cluster.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).clearHealthChecks().build();
+    }
+    if (cluster.getLbPolicy() == Cluster.LbPolicy.MAGLEV) {
+      return cluster.toBuilder()
+          .setLbPolicy(Cluster.LbPolicy.RING_HASH)
+          .clearMaglevLbConfig()
+          .clearHealthChecks()
+          .build();
+    }
+    return cluster.getHealthChecksCount() == 0
+        ? cluster
+        : cluster.toBuilder().clearHealthChecks().build();
   }
 
   /**
-   * Upstream HTTP settings: HTTP/2 for HTTP2 and gRPC ports; the idle timeout and requests per
+   * Istio's consistent hash: {@code maglev} is MAGLEV (with {@code table_size} when given); {@code
+   * ringHash} is RING_HASH (with {@code minimum_ring_size} when given); neither is RING_HASH with
+   * the deprecated {@code minimumRingSize}, else 1024. The hash key goes on the routes ({@link
+   * VirtualServiceRoutes}).
+   */
+  private static void consistentHash(TrafficPolicy policy, Cluster.Builder b) {
+    ConsistentHashLb ch =
+        policy == null || policy.loadBalancer() == null ? null : policy.loadBalancer().consistentHash();
+    if (ch == null) {
+      return;
+    }
+    if (ch.maglev() != null) {
+      b.setLbPolicy(Cluster.LbPolicy.MAGLEV);
+      if (ch.maglev().tableSize() != 0) {
+        b.setMaglevLbConfig(
+            Cluster.MaglevLbConfig.newBuilder().setTableSize(UInt64Value.of(ch.maglev().tableSize())));
+      }
+    } else if (ch.ringHash() != null) {
+      b.setLbPolicy(Cluster.LbPolicy.RING_HASH);
+      if (ch.ringHash().minimumRingSize() != 0) {
+        b.setRingHashLbConfig(
+            Cluster.RingHashLbConfig.newBuilder()
+                .setMinimumRingSize(UInt64Value.of(ch.ringHash().minimumRingSize())));
+      }
+    } else {
+      long size = ch.minimumRingSize() != 0 ? ch.minimumRingSize() : DEFAULT_MINIMUM_RING_SIZE;
+      b.setLbPolicy(Cluster.LbPolicy.RING_HASH)
+          .setRingHashLbConfig(
+              Cluster.RingHashLbConfig.newBuilder().setMinimumRingSize(UInt64Value.of(size)));
+    }
+  }
+
+  /**
+   * Istio's outlier detection: success-rate ejection off; {@code consecutive5xxErrors} and {@code
+   * consecutiveGatewayErrors} each enforced at 100% (0 disables it), and when only gateway errors
+   * are given, consecutive 5xx ejection is off; interval, base ejection time, maximum ejection
+   * percentage; local-origin errors split out when asked.
+   */
+  static io.envoyproxy.envoy.config.cluster.v3.OutlierDetection outlierDetection(
+      OutlierDetection o, String where) {
+    var b =
+        io.envoyproxy.envoy.config.cluster.v3.OutlierDetection.newBuilder()
+            .setEnforcingSuccessRate(UInt32Value.of(0));
+    if (o.consecutive5xxErrors() != null) {
+      int v = o.consecutive5xxErrors();
+      b.setConsecutive5Xx(UInt32Value.of(v))
+          .setEnforcingConsecutive5Xx(UInt32Value.of(v > 0 ? 100 : 0));
+    }
+    if (o.consecutiveGatewayErrors() != null) {
+      int v = o.consecutiveGatewayErrors();
+      b.setConsecutiveGatewayFailure(UInt32Value.of(v))
+          .setEnforcingConsecutiveGatewayFailure(UInt32Value.of(v > 0 ? 100 : 0));
+      if (o.consecutive5xxErrors() == null) {
+        b.setEnforcingConsecutive5Xx(UInt32Value.of(0));
+      }
+    }
+    duration(o.interval(), where + ": outlierDetection.interval").ifPresent(b::setInterval);
+    duration(o.baseEjectionTime(), where + ": outlierDetection.baseEjectionTime")
+        .ifPresent(b::setBaseEjectionTime);
+    if (o.maxEjectionPercent() > 0) {
+      b.setMaxEjectionPercent(UInt32Value.of(o.maxEjectionPercent()));
+    }
+    if (o.splitExternalLocalOriginErrors()) {
+      b.setSplitExternalLocalOriginErrors(true);
+      if (o.consecutiveLocalOriginFailures() != null && o.consecutiveLocalOriginFailures() > 0) {
+        b.setConsecutiveLocalOriginFailure(UInt32Value.of(o.consecutiveLocalOriginFailures()))
+            .setEnforcingConsecutiveLocalOriginFailure(UInt32Value.of(100));
+      }
+      b.setEnforcingLocalOriginSuccessRate(UInt32Value.of(0));
+    }
+    return b.build();
+  }
+
+  private static Optional<com.google.protobuf.Duration> duration(String text, String where) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(IstioDurations.toProto(IstioDurations.parse(text)));
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: {}; ignored", where, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Upstream HTTP settings: HTTP/2 for HTTP2 and gRPC ports, and for HTTP ports whose
+   * DestinationRule says {@code h2UpgradePolicy: UPGRADE}; the idle timeout and requests per
    * connection of the DestinationRule. Empty when HTTP/1.1 with defaults.
    */
   static Optional<io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions>
       upstreamHttpOptions(Protocol protocol, HttpSettings http, String where) {
-    boolean h2 = protocol == Protocol.HTTP2 || protocol == Protocol.GRPC;
+    boolean h2 =
+        protocol == Protocol.HTTP2
+            || protocol == Protocol.GRPC
+            || (http != null && "UPGRADE".equals(http.h2UpgradePolicy()) && protocol.isHttp());
     HttpProtocolOptions.Builder common = HttpProtocolOptions.newBuilder();
     if (http != null && http.idleTimeout() != null) {
       try {

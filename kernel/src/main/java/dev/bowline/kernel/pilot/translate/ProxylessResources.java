@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,7 @@ final class ProxylessResources {
     List<RouteConfiguration> routes = new ArrayList<>();
     Set<String> names = new HashSet<>();
     List<String[]> aliases = new ArrayList<>();
+    Map<String, List<String>> filters = new HashMap<>();
     for (Service s : index.services()) {
       for (ServicePort p : SidecarOutboundRoutes.httpPorts(s)) {
         String host = s.hostname().value();
@@ -59,10 +61,9 @@ final class ProxylessResources {
                 .map(vs -> rules.routes(vs, scope))
                 .orElse(List.of());
         if (vhostRoutes.isEmpty()) {
-          vhostRoutes =
-              List.of(VirtualServiceRoutes.defaultRoute(ClusterNames.outbound(p.number(), "", host)));
+          vhostRoutes = List.of(rules.defaultRoute(s, p.number()));
         }
-        routes.add(
+        RouteConfiguration rc =
             RouteConfiguration.newBuilder()
                 .setName(name)
                 .addVirtualHosts(
@@ -70,26 +71,35 @@ final class ProxylessResources {
                         .setName(name)
                         .addAllDomains(domains)
                         .addAllRoutes(vhostRoutes))
-                .build());
-        listeners.add(apiListener(name, name));
+                .build();
+        routes.add(rc);
+        filters.put(name, HttpConnectionManagers.routeFilters(rc));
+        listeners.add(apiListener(name, name, filters.get(name)));
       }
     }
     for (String[] alias : aliases) {
       if (names.add(alias[0])) {
-        listeners.add(apiListener(alias[0], alias[1]));
+        listeners.add(apiListener(alias[0], alias[1], filters.get(alias[1])));
       }
     }
     return new ListenersAndRoutes(listeners, routes);
   }
 
-  /** A listener for {@code xds:///<name>} whose routes are RDS {@code routeName}. */
-  static Listener apiListener(String name, String routeName) {
+  /**
+   * A listener for {@code xds:///<name>} whose routes are RDS {@code routeName}, listing the route
+   * filters they use (for proxyless clients, the fault filter only: CORS and rate limits are left
+   * out of their routes).
+   */
+  static Listener apiListener(String name, String routeName, List<String> routeFilters) {
     return Listener.newBuilder()
         .setName(name)
         .setApiListener(
             ApiListener.newBuilder()
                 .setApiListener(
-                    Any.pack(HttpConnectionManagers.rds(name, routeName).build())))
+                    Any.pack(
+                        HttpConnectionManagers.withRouteFilters(
+                                HttpConnectionManagers.rds(name, routeName), routeFilters)
+                            .build())))
         .build();
   }
 

@@ -1,10 +1,12 @@
 package dev.bowline.kernel.pilot.translate;
 
+import dev.bowline.kernel.pilot.config.BowlineAnnotations;
 import dev.bowline.kernel.pilot.config.ConfigKind;
 import dev.bowline.kernel.pilot.config.ConfigResource;
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.Gateway;
+import dev.bowline.kernel.pilot.istio.LocalRateLimitAnnotation;
 import dev.bowline.kernel.pilot.istio.VirtualService;
 import dev.bowline.spi.model.Hostname;
 import dev.bowline.spi.model.Service;
@@ -49,10 +51,14 @@ final class PushIndex {
 
   /**
    * A VirtualService with its hosts qualified and parsed and its gateway references resolved to
-   * {@code mesh} or {@code namespace/name}.
+   * {@code mesh} or {@code namespace/name}, and its {@code bowline.dev/local-rate-limit}
+   * annotation (null for none).
    */
   record IndexedVirtualService(
-      ConfigResource<VirtualService> resource, List<Hostname> hosts, Set<String> gateways) {
+      ConfigResource<VirtualService> resource,
+      List<Hostname> hosts,
+      Set<String> gateways,
+      LocalRateLimitAnnotation rateLimit) {
 
     VirtualService spec() {
       return resource.spec();
@@ -121,7 +127,12 @@ final class PushIndex {
       for (String g : r.spec().gateways()) {
         refs.add(resolveGateway(g, r.namespace()));
       }
-      IndexedVirtualService vs = new IndexedVirtualService(r, List.copyOf(hosts), Set.copyOf(refs));
+      IndexedVirtualService vs =
+          new IndexedVirtualService(
+              r,
+              List.copyOf(hosts),
+              Set.copyOf(refs),
+              BowlineAnnotations.localRateLimit(r.annotations()).orElse(null));
       virtualServices.add(vs);
       for (Hostname h : vs.hosts()) {
         if (h.isWildcard()) {

@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * Translates one Istio {@code HTTPMatchRequest} into an Envoy {@code RouteMatch}, its conditions
  * ANDed: {@code uri} to {@code path}, {@code prefix} or {@code safe_regex} ({@code ignoreUriCase}
  * to {@code case_sensitive: false}, or {@code (?i)} for a regex); {@code method}, {@code
- * authority} and {@code scheme} to the pseudo-headers; {@code headers} ({@code {}} meaning
- * present) and {@code withoutHeaders} (inverted); {@code queryParams}. Headers and parameters are
+ * authority} and {@code scheme} to the pseudo-headers; {@code headers} ({@code {}} or {@code
+ * regex: "*"} meaning present) and {@code withoutHeaders} (inverted, a missing header counting as
+ * empty); {@code queryParams}. Headers and parameters are
  * sorted by name so that equal inputs give equal output. Stateless.
  */
 final class RouteMatches {
@@ -75,8 +76,12 @@ final class RouteMatches {
   static HeaderMatcher header(String name, StringMatch sm, boolean invert, String field) {
     HeaderMatcher.Builder h =
         HeaderMatcher.newBuilder().setName(name.toLowerCase(Locale.ROOT)).setInvertMatch(invert);
-    if (sm == null || sm.isEmpty() || "".equals(sm.prefix())) {
+    if (sm == null || sm.isEmpty() || "".equals(sm.prefix()) || "*".equals(sm.regex())) {
       return h.setPresentMatch(true).build();
+    }
+    if (invert) {
+      // Istio: a request without the header does not have the value, so it passes.
+      h.setTreatMissingHeaderAsEmpty(true);
     }
     return h.setStringMatch(string(sm, field)).build();
   }
@@ -84,7 +89,8 @@ final class RouteMatches {
   /** A query parameter condition; an empty match or an empty {@code exact} means "present". */
   static QueryParameterMatcher query(String name, StringMatch sm, String field) {
     QueryParameterMatcher.Builder q = QueryParameterMatcher.newBuilder().setName(name);
-    if (sm == null || sm.isEmpty() || "".equals(sm.exact()) || "".equals(sm.prefix())) {
+    if (sm == null || sm.isEmpty() || "".equals(sm.exact()) || "".equals(sm.prefix())
+        || "*".equals(sm.regex())) {
       return q.setPresentMatch(true).build();
     }
     return q.setStringMatch(string(sm, field)).build();

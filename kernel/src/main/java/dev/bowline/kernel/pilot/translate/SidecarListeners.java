@@ -20,6 +20,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,8 +50,8 @@ final class SidecarListeners {
   /** The inbound listener and the cluster it sends to. */
   record Inbound(Listener listener, Cluster cluster) {}
 
-  /** {@code virtualOutbound}. */
-  static Listener outbound(ProxyNode node) {
+  /** {@code virtualOutbound}, listing the route filters ({@code routeFilters}) its routes use. */
+  static Listener outbound(ProxyNode node, List<String> routeFilters) {
     int port = node.outboundPort();
     return Listener.newBuilder()
         .setName(OUTBOUND)
@@ -59,8 +60,10 @@ final class SidecarListeners {
             FilterChain.newBuilder()
                 .addFilters(
                     HttpConnectionManagers.filter(
-                        HttpConnectionManagers.rds(
-                                "outbound_0.0.0.0_" + port, SidecarOutboundRoutes.NAME)
+                        HttpConnectionManagers.withRouteFilters(
+                                HttpConnectionManagers.rds(
+                                    "outbound_0.0.0.0_" + port, SidecarOutboundRoutes.NAME),
+                                routeFilters)
                             .build())))
         .build();
   }

@@ -56,10 +56,7 @@ final class SidecarOutboundRoutes {
                 .map(vs -> rules.routes(vs, scope))
                 .orElse(List.of());
         if (vhostRoutes.isEmpty()) {
-          vhostRoutes =
-              List.of(
-                  VirtualServiceRoutes.defaultRoute(
-                      ClusterNames.outbound(p.number(), "", s.hostname().value())));
+          vhostRoutes = List.of(rules.defaultRoute(s, p.number()));
         }
         routes.put(name, vhostRoutes);
       }

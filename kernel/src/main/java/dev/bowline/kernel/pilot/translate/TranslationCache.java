@@ -1,5 +1,8 @@
 package dev.bowline.kernel.pilot.translate;
 
+import dev.bowline.spi.model.Endpoint;
+import dev.bowline.spi.model.Locality;
+import dev.bowline.spi.platform.PlatformSnapshot;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -7,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -15,7 +21,8 @@ import java.util.function.Supplier;
  * proxy, computed at most once per {@link PushContext}. Outbound clusters and endpoints are shared
  * by every proxy; the sidecar route table, the proxyless listeners and routes and a gateway's
  * listeners and routes are shared by the proxies of one namespace whose labels satisfy the same
- * {@code sourceLabels} selectors (and, for gateways, that the same Gateways select). So a push to
+ * {@code sourceLabels} selectors (and, for gateways, that the same Gateways select); endpoints of
+ * clusters balanced by locality are shared by the proxies of one locality. So a push to
  * 200 sidecars of one namespace builds the outbound part once, and every proxy gets the very same
  * resource objects.
  *
@@ -32,7 +39,10 @@ public final class TranslationCache {
   private final Once<List<Cluster>> clusters;
   private final Once<List<Cluster>> proxylessClusters;
   private final Once<List<ClusterLoadAssignment>> endpoints;
-  private final Map<List<Object>, Once<RouteConfiguration>> sidecarRoutes = new ConcurrentHashMap<>();
+  private final Once<LocalityPlan> localityPlan;
+  private final Map<List<Object>, Once<List<ClusterLoadAssignment>>> localityEndpoints =
+      new ConcurrentHashMap<>();
+  private final Map<List<Object>, Once<SidecarRoutes>> sidecarRoutes = new ConcurrentHashMap<>();
   private final Map<List<Object>, Once<ListenersAndRoutes>> proxyless = new ConcurrentHashMap<>();
   private final Map<List<Object>, Once<ListenersAndRoutes>> gateways = new ConcurrentHashMap<>();
 
@@ -58,6 +68,32 @@ public final class TranslationCache {
               }
               return List.copyOf(out);
             });
+    localityPlan = new Once<>(() -> LocalityPlan.of(specs.get(), context.registry()));
+  }
+
+  /**
+   * The clusters whose endpoints depend on the proxy's locality (locality load balancing), with
+   * their endpoint groups, and the labels whose values tell proxies apart for them.
+   */
+  private record LocalityPlan(
+      Map<Integer, OutboundClusterSpec> specs,
+      Map<Integer, TreeMap<Locality, List<Endpoint>>> groups,
+      List<String> labels) {
+
+    static LocalityPlan of(List<OutboundClusterSpec> specs, PlatformSnapshot registry) {
+      Map<Integer, OutboundClusterSpec> perProxy = new TreeMap<>();
+      Map<Integer, TreeMap<Locality, List<Endpoint>>> groups = new TreeMap<>();
+      Set<String> labels = new TreeSet<>();
+      for (int i = 0; i < specs.size(); i++) {
+        OutboundClusterSpec spec = specs.get(i);
+        if (LocalityLoadBalancing.perProxy(spec.policy())) {
+          perProxy.put(i, spec);
+          groups.put(i, LoadAssignments.groups(spec, registry));
+          labels.addAll(LocalityLoadBalancing.priorityLabels(spec.policy()));
+        }
+      }
+      return new LocalityPlan(perProxy, groups, List.copyOf(labels));
+    }
   }
 
   /** The push this memo belongs to. */
@@ -88,13 +124,70 @@ public final class TranslationCache {
     return endpoints.get();
   }
 
+  /**
+   * The assignment of every outbound cluster for a proxy at {@code locality} with {@code labels},
+   * ordered by cluster name: the shared {@link #endpoints()} unless some cluster balances by
+   * locality; such lists are shared by the proxies of one locality (and failover label values).
+   */
+  List<ClusterLoadAssignment> endpoints(Locality locality, Map<String, String> labels) {
+    LocalityPlan plan = localityPlan.get();
+    if (plan.specs().isEmpty()) {
+      return endpoints();
+    }
+    Map<String, String> topology = LocalityLoadBalancing.withTopology(labels, locality);
+    TreeMap<String, String> projection = new TreeMap<>();
+    for (String name : plan.labels()) {
+      projection.put(name, topology.getOrDefault(name, ""));
+    }
+    List<Object> key = List.of(locality, projection);
+    return localityEndpoints
+        .computeIfAbsent(
+            key,
+            k ->
+                new Once<>(
+                    () -> {
+                      List<ClusterLoadAssignment> out = new ArrayList<>(endpoints());
+                      plan.specs()
+                          .forEach(
+                              (i, spec) ->
+                                  out.set(
+                                      i,
+                                      LocalityLoadBalancing.assignment(
+                                          spec.name(),
+                                          plan.groups().get(i),
+                                          spec.policy(),
+                                          locality,
+                                          labels)));
+                      return List.copyOf(out);
+                    }))
+        .get();
+  }
+
+  /** A sidecar route table and the route filters its connection manager must list. */
+  private record SidecarRoutes(RouteConfiguration routes, List<String> filters) {}
+
   /** The sidecar route table {@code outbound} for proxies of a namespace and source signature. */
   RouteConfiguration sidecarRoutes(String namespace, Map<String, String> labels) {
+    return sidecar(namespace, labels).routes();
+  }
+
+  /** The route filters of {@link #sidecarRoutes}, for the outbound connection manager. */
+  List<String> sidecarRouteFilters(String namespace, Map<String, String> labels) {
+    return sidecar(namespace, labels).filters();
+  }
+
+  private SidecarRoutes sidecar(String namespace, Map<String, String> labels) {
     List<Object> key = List.of(namespace, index().sourceSignature(labels));
     return sidecarRoutes
         .computeIfAbsent(
-            key, k -> new Once<>(() -> SidecarOutboundRoutes.build(index(), rules(), namespace,
-                labels)))
+            key,
+            k ->
+                new Once<>(
+                    () -> {
+                      RouteConfiguration rc =
+                          SidecarOutboundRoutes.build(index(), rules(), namespace, labels);
+                      return new SidecarRoutes(rc, HttpConnectionManagers.routeFilters(rc));
+                    }))
         .get();
   }
 

@@ -1,12 +1,20 @@
 package dev.bowline.kernel.pilot.translate;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UInt32Value;
+import dev.bowline.kernel.pilot.config.BowlineAnnotations;
+import dev.bowline.kernel.pilot.istio.DestinationRule;
+import dev.bowline.kernel.pilot.istio.DestinationRule.ConsistentHashLb;
+import dev.bowline.kernel.pilot.istio.DestinationRule.TrafficPolicy;
 import dev.bowline.kernel.pilot.istio.Headers;
+import dev.bowline.kernel.pilot.istio.LocalRateLimitAnnotation.Bucket;
+import dev.bowline.kernel.pilot.istio.VirtualService;
 import dev.bowline.kernel.pilot.istio.VirtualService.Destination;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpDirectResponse;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpMatchRequest;
+import dev.bowline.kernel.pilot.istio.VirtualService.HttpMirrorPolicy;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpRedirect;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpRetry;
 import dev.bowline.kernel.pilot.istio.VirtualService.HttpRewrite;
@@ -16,21 +24,29 @@ import dev.bowline.kernel.pilot.translate.PushIndex.IndexedVirtualService;
 import dev.bowline.spi.model.Service;
 import dev.bowline.spi.model.ServicePort;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.RateLimit;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteAction.HashPolicy;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +57,14 @@ import org.slf4j.LoggerFactory;
  * skipped, and a rule left without entries is skipped whole); destinations to {@code cluster} or
  * {@code weighted_clusters} named {@code outbound|<port>|<subset>|<host>}; redirect, direct
  * response, rewrite, timeout (disabled when absent, as in Istio), retries (Istio's default policy
- * when absent) and header operations. Fields the proxy cannot apply (fault, mirror, CORS) are left
- * out: the config store reports them when they are applied.
+ * when absent), header operations, mirrors ({@code request_mirror_policies}), the hash policy of
+ * destinations balanced by consistent hash, and in {@code typed_per_filter_config} fault injection
+ * ({@link FaultInjections}), CORS ({@link CorsPolicies}) and the {@code
+ * bowline.dev/local-rate-limit} annotation ({@link LocalRateLimits}).
  *
  * <p>Proxyless gRPC clients refuse a route table holding a redirect or a direct response, so for
- * them such rules are left out. Immutable and thread-safe.
+ * them such rules are left out, as are CORS and rate limits (filters grpc-java does not have).
+ * Thread-safe; hash policies are memoized per destination for the push.
  */
 final class VirtualServiceRoutes {
 
@@ -67,6 +86,7 @@ final class VirtualServiceRoutes {
   private static final Logger log = LoggerFactory.getLogger(VirtualServiceRoutes.class);
 
   private final PushIndex index;
+  private final Map<List<Object>, Optional<HashPolicy>> hashPolicies = new ConcurrentHashMap<>();
 
   VirtualServiceRoutes(PushIndex index) {
     this.index = index;
@@ -136,17 +156,22 @@ final class VirtualServiceRoutes {
     return out;
   }
 
+  /**
+   * Istio's scoping of a match entry: its {@code port} must be the listener's; when it names
+   * {@code gateways}, one must be the scope's (and source labels and namespace are not looked at);
+   * else the proxy's labels must include {@code sourceLabels} and its namespace be {@code
+   * sourceNamespace}.
+   */
   private static boolean applies(HttpMatchRequest m, IndexedVirtualService vs, RouteScope scope) {
-    if (!m.gateways().isEmpty()) {
-      boolean listed = false;
-      for (String g : m.gateways()) {
-        listed |= PushIndex.resolveGateway(g, vs.namespace()).equals(scope.gateway());
-      }
-      if (!listed) {
-        return false;
-      }
-    }
     if (m.port() > 0 && m.port() != scope.port()) {
+      return false;
+    }
+    if (!m.gateways().isEmpty()) {
+      for (String g : m.gateways()) {
+        if (PushIndex.resolveGateway(g, vs.namespace()).equals(scope.gateway())) {
+          return true;
+        }
+      }
       return false;
     }
     if (!scope.labels().entrySet().containsAll(m.sourceLabels().entrySet())) {
@@ -168,12 +193,13 @@ final class VirtualServiceRoutes {
       HeaderOperationsTranslator.apply(headers.response(), where + ".headers.response",
           r::addResponseHeadersToAdd, r::addResponseHeadersToRemove);
     }
+    Bucket bucket = routeFilters(rule, vs, scope, r, where);
     if (rule.redirect() != null) {
       if (scope.proxyless()) {
         log.debug("{}: a redirect is left out of proxyless gRPC routes", where);
         return null;
       }
-      return r.setRedirect(redirect(rule.redirect(), where + ".redirect"));
+      return r.setRedirect(redirect(rule.redirect(), scope.port(), where + ".redirect"));
     }
     if (rule.directResponse() != null) {
       if (scope.proxyless()) {
@@ -221,13 +247,169 @@ final class VirtualServiceRoutes {
       }
       a.setWeightedClusters(w);
     }
+    for (HttpRouteDestination d : destinations) {
+      HashPolicy hash = hashPolicy(d.destination(), vs, scope);
+      if (hash != null) {
+        a.addHashPolicy(hash);
+      }
+    }
     a.setTimeout(timeout(rule.timeout(), where + ".timeout"));
     RetryPolicy retries = retryPolicy(rule.retries(), where + ".retries");
     if (retries != null) {
       a.setRetryPolicy(retries);
     }
     rewrite(rule.rewrite(), a, where + ".rewrite");
+    mirrors(rule, vs, scope, a);
+    if (bucket != null) {
+      RateLimit rateLimit = LocalRateLimits.rateLimit(bucket);
+      if (rateLimit != null) {
+        a.addRateLimits(rateLimit);
+      }
+    }
     return r.setRoute(a);
+  }
+
+  /**
+   * Puts the rule's per-route filter configs on {@code r}: fault injection, CORS and the local rate
+   * limit of the VirtualService's {@code bowline.dev/local-rate-limit} annotation (CORS and rate
+   * limits not for proxyless clients, which know neither filter). Returns the rate limit bucket,
+   * whose per-client descriptor the route action must produce, or null.
+   */
+  private static Bucket routeFilters(
+      HttpRoute rule, IndexedVirtualService vs, RouteScope scope, Route.Builder r, String where) {
+    if (rule.fault() != null) {
+      HTTPFault fault = FaultInjections.of(rule.fault(), where);
+      if (fault != null) {
+        r.putTypedPerFilterConfig(HttpConnectionManagers.FAULT_FILTER, Any.pack(fault));
+      }
+    }
+    if (scope.proxyless()) {
+      return null;
+    }
+    if (rule.corsPolicy() != null) {
+      r.putTypedPerFilterConfig(
+          HttpConnectionManagers.CORS_FILTER, Any.pack(CorsPolicies.of(rule.corsPolicy(), where)));
+    }
+    Bucket bucket = vs.rateLimit() == null ? null : vs.rateLimit().bucketFor(rule.name());
+    if (bucket != null) {
+      try {
+        r.putTypedPerFilterConfig(
+            HttpConnectionManagers.LOCAL_RATE_LIMIT_FILTER, Any.pack(LocalRateLimits.perRoute(bucket)));
+      } catch (RuntimeException e) {
+        log.warn("{}: {}: {}; no rate limit", where, BowlineAnnotations.LOCAL_RATE_LIMIT, e.toString());
+        return null;
+      }
+    }
+    return bucket;
+  }
+
+  /**
+   * Istio's mirrors: {@code mirror} with {@code mirrorPercentage} (per million), else the
+   * deprecated {@code mirrorPercent} (per hundred), else 100%; each of {@code mirrors} with its
+   * {@code percentage}, else 100%. An explicit 0% mirrors nothing. Traces are not sampled for
+   * the copies.
+   */
+  private void mirrors(
+      HttpRoute rule, IndexedVirtualService vs, RouteScope scope, RouteAction.Builder a) {
+    if (rule.mirror() != null && rule.mirror().host() != null) {
+      FractionalPercent percent;
+      if (rule.mirrorPercentage() != null) {
+        percent = rule.mirrorPercentage().value() > 0
+            ? FaultInjections.perMillion(rule.mirrorPercentage())
+            : null;
+      } else if (rule.mirrorPercent() != null) {
+        percent = rule.mirrorPercent() > 0 ? FaultInjections.perHundred(rule.mirrorPercent()) : null;
+      } else {
+        percent = FaultInjections.perHundred(100);
+      }
+      if (percent != null) {
+        a.addRequestMirrorPolicies(mirror(clusterName(rule.mirror(), vs, scope), percent));
+      }
+    }
+    for (HttpMirrorPolicy m : rule.mirrors()) {
+      if (m == null || m.destination() == null || m.destination().host() == null) {
+        continue;
+      }
+      if (m.percentage() != null && m.percentage().value() <= 0) {
+        continue;
+      }
+      FractionalPercent percent =
+          m.percentage() != null
+              ? FaultInjections.perMillion(m.percentage())
+              : FaultInjections.perHundred(100);
+      a.addRequestMirrorPolicies(mirror(clusterName(m.destination(), vs, scope), percent));
+    }
+  }
+
+  private static RouteAction.RequestMirrorPolicy mirror(String cluster, FractionalPercent percent) {
+    return RouteAction.RequestMirrorPolicy.newBuilder()
+        .setCluster(cluster)
+        .setRuntimeFraction(RuntimeFractionalPercent.newBuilder().setDefaultValue(percent))
+        .setTraceSampled(BoolValue.of(false))
+        .build();
+  }
+
+  /**
+   * The hash policy of a destination whose cluster balances by consistent hash: the hash key of
+   * the DestinationRule policy of that cluster (port and subset settings applied), as Istio puts
+   * it on every route to such a destination.
+   */
+  private HashPolicy hashPolicy(Destination d, IndexedVirtualService vs, RouteScope scope) {
+    String host = index.mesh().qualify(d.host(), vs.namespace()).toLowerCase(Locale.ROOT);
+    int port = d.port() != null && d.port().number() > 0 ? d.port().number() : defaultPort(host, scope);
+    return hashPolicy(host, port, d.subset() == null ? "" : d.subset());
+  }
+
+  /**
+   * The route to the cluster of a service port no VirtualService routes, with the hash policy of
+   * its DestinationRule's consistent hash (Istio's default route).
+   */
+  Route defaultRoute(Service service, int port) {
+    String host = service.hostname().value();
+    Route route = defaultRoute(ClusterNames.outbound(port, "", host));
+    HashPolicy hash = hashPolicy(host, port, "");
+    if (hash == null) {
+      return route;
+    }
+    Route.Builder b = route.toBuilder();
+    b.getRouteBuilder().addHashPolicy(hash);
+    return b.build();
+  }
+
+  private HashPolicy hashPolicy(String host, int port, String subset) {
+    Service service = index.service(host).orElse(null);
+    if (service == null) {
+      return null;
+    }
+    List<Object> key = List.of(host, port, subset);
+    return hashPolicies
+        .computeIfAbsent(
+            key,
+            k -> {
+              TrafficPolicy policy = index.destinationRule(service)
+                  .map(r -> TrafficPolicies.effective(
+                      r.spec().trafficPolicy(), subsetPolicy(r.spec(), subset), port))
+                  .orElse(null);
+              ConsistentHashLb ch =
+                  policy == null || policy.loadBalancer() == null
+                      ? null
+                      : policy.loadBalancer().consistentHash();
+              HashPolicy h = ch == null ? null : HashPolicies.of(ch);
+              return Optional.ofNullable(h);
+            })
+        .orElse(null);
+  }
+
+  private static TrafficPolicy subsetPolicy(DestinationRule rule, String subset) {
+    if (subset.isEmpty()) {
+      return null;
+    }
+    for (DestinationRule.Subset s : rule.subsets()) {
+      if (subset.equals(s.name())) {
+        return s.trafficPolicy();
+      }
+    }
+    return null;
   }
 
   /**
@@ -314,6 +496,15 @@ final class VirtualServiceRoutes {
         log.warn("{}.perTryTimeout: {}; ignored", where, e.getMessage());
       }
     }
+    if (retry.backoff() != null) {
+      try {
+        p.setRetryBackOff(
+            RetryPolicy.RetryBackOff.newBuilder()
+                .setBaseInterval(IstioDurations.toProto(IstioDurations.parse(retry.backoff()))));
+      } catch (IllegalArgumentException e) {
+        log.warn("{}.backoff: {}; ignored", where, e.getMessage());
+      }
+    }
     if (retry.retryOn() == null || retry.retryOn().isBlank()) {
       return p.setRetryOn(DEFAULT_RETRY_ON).addRetriableStatusCodes(503).build();
     }
@@ -372,18 +563,18 @@ final class VirtualServiceRoutes {
     }
     if (rewrite.uri() != null && !rewrite.uri().isEmpty()) {
       a.setPrefixRewrite(rewrite.uri());
-      if (rewrite.uriRegexRewrite() != null && !rewrite.uriRegexRewrite().isNull()) {
+      if (rewrite.uriRegexRewrite() != null) {
         log.warn("{}: uri and uriRegexRewrite are exclusive; uriRegexRewrite ignored", where);
       }
-    } else if (rewrite.uriRegexRewrite() != null && rewrite.uriRegexRewrite().isObject()) {
-      JsonNode r = rewrite.uriRegexRewrite();
-      String match = r.path("match").asText("");
+    } else if (rewrite.uriRegexRewrite() != null && rewrite.uriRegexRewrite().match() != null) {
+      String match = rewrite.uriRegexRewrite().match();
+      String substitution = rewrite.uriRegexRewrite().rewrite();
       try {
         com.google.re2j.Pattern.compile(match);
         a.setRegexRewrite(
             RegexMatchAndSubstitute.newBuilder()
                 .setPattern(RegexMatcher.newBuilder().setRegex(match))
-                .setSubstitution(r.path("rewrite").asText("")));
+                .setSubstitution(substitution == null ? "" : substitution));
       } catch (com.google.re2j.PatternSyntaxException e) {
         log.warn("{}.uriRegexRewrite.match: not valid RE2 ({}); ignored", where, e.getMessage());
       }
@@ -393,7 +584,7 @@ final class VirtualServiceRoutes {
     }
   }
 
-  private static RedirectAction redirect(HttpRedirect redirect, String where) {
+  private static RedirectAction redirect(HttpRedirect redirect, int requestPort, String where) {
     RedirectAction.Builder b = RedirectAction.newBuilder();
     if (redirect.uri() != null && !redirect.uri().isEmpty()) {
       b.setPathRedirect(redirect.uri());
@@ -406,9 +597,11 @@ final class VirtualServiceRoutes {
     }
     if (redirect.port() > 0) {
       b.setPortRedirect(redirect.port());
-    } else if (redirect.derivePort() != null
-        && "FROM_PROTOCOL_DEFAULT".equals(redirect.derivePort().asText())) {
+    } else if ("FROM_PROTOCOL_DEFAULT".equals(redirect.derivePort())) {
       b.setPortRedirect("https".equalsIgnoreCase(redirect.scheme()) ? 443 : 80);
+    } else if ("FROM_REQUEST_PORT".equals(redirect.derivePort())) {
+      // Istio: routes are built per listener port, which is the request's port.
+      b.setPortRedirect(requestPort);
     }
     switch (redirect.redirectCode()) {
       case 0:
@@ -435,15 +628,14 @@ final class VirtualServiceRoutes {
 
   private static DirectResponseAction directResponse(HttpDirectResponse response, String where) {
     DirectResponseAction.Builder d = DirectResponseAction.newBuilder().setStatus(response.status());
-    JsonNode body = response.body();
-    if (body != null && body.hasNonNull("string")) {
-      d.setBody(DataSource.newBuilder().setInlineString(body.get("string").asText()));
-    } else if (body != null && body.hasNonNull("bytes")) {
+    VirtualService.HttpBody body = response.body();
+    if (body != null && body.string() != null) {
+      d.setBody(DataSource.newBuilder().setInlineString(body.string()));
+    } else if (body != null && body.bytes() != null) {
       try {
         d.setBody(
             DataSource.newBuilder()
-                .setInlineBytes(
-                    ByteString.copyFrom(Base64.getDecoder().decode(body.get("bytes").asText()))));
+                .setInlineBytes(ByteString.copyFrom(Base64.getDecoder().decode(body.bytes()))));
       } catch (IllegalArgumentException e) {
         log.warn("{}.body.bytes: not base64 ({}); no body", where, e.getMessage());
       }

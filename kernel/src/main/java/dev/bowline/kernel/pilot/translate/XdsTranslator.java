@@ -77,7 +77,9 @@ public final class XdsTranslator {
   private static ProxyResources sidecar(ProxyNode node, TranslationCache cache) {
     List<Cluster> clusters = cache.outboundClusters();
     List<Listener> listeners = new ArrayList<>();
-    listeners.add(SidecarListeners.outbound(node));
+    listeners.add(
+        SidecarListeners.outbound(
+            node, cache.sidecarRouteFilters(node.namespace(), node.labels())));
     Optional<SidecarListeners.Inbound> inbound = SidecarListeners.inbound(node, cache.index());
     if (inbound.isPresent()) {
       listeners.add(inbound.get().listener());
@@ -89,7 +91,7 @@ public final class XdsTranslator {
     listeners.sort(LISTENER_ORDER);
     return new ProxyResources(
         clusters,
-        cache.endpoints(),
+        cache.endpoints(node.locality(), node.labels()),
         listeners,
         List.of(cache.sidecarRoutes(node.namespace(), node.labels())));
   }
@@ -97,12 +99,18 @@ public final class XdsTranslator {
   private static ProxyResources gateway(ProxyNode node, TranslationCache cache) {
     ListenersAndRoutes lr = cache.gateway(node.namespace(), node.labels());
     return new ProxyResources(
-        cache.outboundClusters(), cache.endpoints(), lr.listeners(), lr.routes());
+        cache.outboundClusters(),
+        cache.endpoints(node.locality(), node.labels()),
+        lr.listeners(),
+        lr.routes());
   }
 
   private static ProxyResources proxyless(ProxyNode node, TranslationCache cache) {
     ListenersAndRoutes lr = cache.proxyless(node.namespace(), node.labels());
     return new ProxyResources(
-        cache.proxylessClusters(), cache.endpoints(), lr.listeners(), lr.routes());
+        cache.proxylessClusters(),
+        cache.endpoints(node.locality(), node.labels()),
+        lr.listeners(),
+        lr.routes());
   }
 }

@@ -22,20 +22,29 @@
  *       wildcard), then one in the service's namespace, then in the root namespace, then the
  *       oldest. It is the same for every proxy ({@code exportTo} of DestinationRules is not
  *       applied), so clusters are built once per push.
+ *   <li>The policy of a cluster is Istio's merge ({@link
+ *       dev.bowline.kernel.pilot.translate.TrafficPolicies}): subset port settings, subset, rule
+ *       port settings, rule, each of load balancer, connection pool, outlier detection and TLS
+ *       taken whole from the first that sets it.
  *   <li>Connect timeout 10 s (Istio's) unless {@code connectionPool.tcp.connectTimeout}; {@code
  *       loadBalancer.simple} ROUND_ROBIN (default), RANDOM, LEAST_REQUEST and LEAST_CONN (both
- *       LEAST_REQUEST); consistent hash and PASSTHROUGH are not supported by the proxy and fall back
- *       to round robin. A subset's load balancer and connection pool replace the rule's.
+ *       LEAST_REQUEST); PASSTHROUGH falls back to round robin; {@code consistentHash} is
+ *       RING_HASH or MAGLEV, its hash key the {@code hash_policy} of the routes to the cluster.
  *   <li>Circuit breakers from the connection pool ({@code maxConnections}, {@code
  *       http1MaxPendingRequests}, {@code http2MaxRequests}, {@code maxRetries}); unset ones are
  *       effectively unlimited, as Istio sets them. {@code idleTimeout} and {@code
  *       maxRequestsPerConnection} go to the upstream {@code HttpProtocolOptions}, as does HTTP/2
- *       for HTTP2 and gRPC ports. {@code portLevelSettings}, outlier detection and TLS are not
- *       applied yet (the config store reports them).
- *   <li>Proxyless clients get RANDOM clusters as ROUND_ROBIN: grpc-java refuses RANDOM.
+ *       for HTTP2 and gRPC ports (and {@code h2UpgradePolicy: UPGRADE}). Outlier detection as
+ *       Istio writes it, with {@code minHealthPercent} as the panic threshold; the {@code
+ *       bowline.dev/health-check} annotation as {@code health_checks}. TLS is not applied yet.
+ *   <li>Proxyless clients get RANDOM clusters as ROUND_ROBIN and MAGLEV as RING_HASH (grpc-java
+ *       refuses both), and no health checks.
  *   <li>One {@code ClusterLoadAssignment} per outbound cluster, empty when it has no endpoints;
  *       endpoints grouped by locality, each locality weighted by the sum of its endpoints' weights;
- *       endpoints whose address is a DNS name are left out (EDS carries IP addresses only).
+ *       endpoints whose address is a DNS name are left out (EDS carries IP addresses only). Where
+ *       locality load balancing applies ({@link
+ *       dev.bowline.kernel.pilot.translate.LocalityLoadBalancing}), priorities and weights depend
+ *       on the proxy's locality, and proxies of one locality share one list.
  * </ul>
  *
  * <h2>Sidecars</h2>
@@ -66,9 +75,12 @@
  * source ({@code sourceLabels}, {@code sourceNamespace}) or an invalid RE2 regex is left out, and a
  * rule left with none is skipped. Route timeout disabled unless {@code timeout} (Istio); Istio's
  * default retry policy unless {@code retries} ({@code attempts: 0} disables retries; status codes in
- * {@code retryOn} become retriable status codes). Fault injection, mirroring and CORS are not
- * emitted. Routes depend on the proxy's labels only through the {@code sourceLabels} selectors, so
- * proxies of a namespace that satisfy the same selectors share one route configuration.
+ * {@code retryOn} become retriable status codes). Fault injection, CORS and the {@code
+ * bowline.dev/local-rate-limit} annotation are per-route filter configs, and the connection manager
+ * lists the filters its routes use before the router (cors, fault, local rate limit); mirrors are
+ * {@code request_mirror_policies}. Routes depend on the proxy's labels only through the {@code
+ * sourceLabels} selectors, so proxies of a namespace that satisfy the same selectors share one
+ * route configuration.
  *
  * <h2>Gateways</h2>
  *
@@ -76,9 +88,10 @@
  * proxy). One listener {@code 0.0.0.0_<port>} per server port, RDS {@code http.<port>}; HTTPS
  * servers (TLS SIMPLE or MUTUAL with certificate files) terminate TLS on that listener, one filter
  * chain per server selected by SNI when several share the port. {@code httpsRedirect} is a redirect
- * route (the proxy does not take {@code require_tls}). Not supported yet, left out with a warning:
- * TCP and TLS servers, PASSTHROUGH, ISTIO_MUTUAL, {@code credentialName}, {@code bind}; the listener
- * binds the server's port number. Gateways get every outbound cluster.
+ * route (the proxy does not take {@code require_tls}). TCP servers get a {@code tcp_proxy} from the
+ * bound VirtualServices' {@code tcp} rules. Not supported yet, left out with a warning: TLS
+ * servers, PASSTHROUGH, ISTIO_MUTUAL, {@code credentialName}, {@code bind}; the listener binds the
+ * server's port number. Gateways get every outbound cluster.
  *
  * <h2>Proxyless gRPC</h2>
  *

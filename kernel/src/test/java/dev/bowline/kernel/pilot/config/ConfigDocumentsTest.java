@@ -30,6 +30,8 @@ class ConfigDocumentsTest {
           labels:
             app: reviews
             team: books
+          annotations:
+            a: b
         spec:
           host: reviews
           subsets:

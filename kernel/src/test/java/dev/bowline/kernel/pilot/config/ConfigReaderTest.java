@@ -301,12 +301,12 @@ class ConfigReaderTest {
   }
 
   @Test
-  void keepsTheSpecAsWrittenIncludingFieldsNotApplied() {
+  void keepsTheSpecAsWrittenAndBindsFaults() {
     ReadDocument doc = only(BookinfoYaml.RATINGS_DELAY);
 
     assertThat(doc.errors()).isEmpty();
     assertThat(doc.rawSpec().at("/http/0/fault/delay/fixedDelay").asText()).isEqualTo("7s");
-    assertThat(((VirtualService) doc.spec()).http().get(0).fault().at("/delay/percentage/value").asDouble())
+    assertThat(((VirtualService) doc.spec()).http().get(0).fault().delay().percentage().value())
         .isEqualTo(100.0);
   }
 }

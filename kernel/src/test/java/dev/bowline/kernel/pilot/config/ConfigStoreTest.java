@@ -83,13 +83,15 @@ class ConfigStoreTest {
 
   @Test
   void returnsWarningsWhetherAcceptedOrRejected() {
-    List<ApplyOutcome> accepted = store.apply("ratings.yaml", BookinfoYaml.RATINGS_DELAY, "api");
+    String withTls = BookinfoYaml.RATINGS_DELAY + "  tls:\n  - match: [{sniHosts: [ratings]}]\n"
+        + "    route: [{destination: {host: ratings}}]\n";
+    List<ApplyOutcome> accepted = store.apply("ratings.yaml", withTls, "api");
     assertThat(accepted.get(0).action()).isEqualTo(Action.CREATED);
     assertThat(accepted.get(0).warningMessages()).containsExactly(
-        "VirtualService default/ratings: spec.http[0].fault: not applied by Bowline yet (accepted and stored)");
+        "VirtualService default/ratings: spec.tls: not applied by Bowline yet (accepted and stored)");
 
     List<ApplyOutcome> rejected = store.apply("ratings.yaml",
-        BookinfoYaml.RATINGS_DELAY.replace("hosts:\n  - ratings\n", "hosts: []\n"), "api");
+        withTls.replace("hosts:\n  - ratings\n", "hosts: []\n"), "api");
     assertThat(rejected.get(0).action()).isEqualTo(Action.REJECTED);
     assertThat(rejected.get(0).warnings()).isNotEmpty();
   }

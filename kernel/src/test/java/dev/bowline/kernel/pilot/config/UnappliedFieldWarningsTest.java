@@ -16,9 +16,9 @@ class UnappliedFieldWarningsTest {
   private static final String NOT_APPLIED = "not applied by Bowline yet (accepted and stored)";
 
   @Test
-  void warnsAboutFaultInjectionInTheBookinfoRatingsRule() {
+  void faultInjectionInTheBookinfoRatingsRuleIsApplied() {
     assertThat(errors(BookinfoYaml.RATINGS_DELAY)).isEmpty();
-    assertThat(warnings(BookinfoYaml.RATINGS_DELAY)).containsExactly("spec.http[0].fault: " + NOT_APPLIED);
+    assertThat(warnings(BookinfoYaml.RATINGS_DELAY)).isEmpty();
   }
 
   @Test
@@ -43,17 +43,13 @@ class UnappliedFieldWarningsTest {
         """);
 
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).containsExactly(
+    assertThat(warnings(yaml)).as("mirrors, CORS and direct response bodies are applied").containsExactly(
         "spec.http[0].match[0].statPrefix: " + NOT_APPLIED,
-        "spec.http[0].mirror: " + NOT_APPLIED,
-        "spec.http[0].mirrorPercentage: " + NOT_APPLIED,
-        "spec.http[0].corsPolicy: " + NOT_APPLIED,
-        "spec.http[1].directResponse.body: " + NOT_APPLIED,
         "spec.tls: " + NOT_APPLIED);
   }
 
   @Test
-  void warnsAboutTypedFieldsNotAppliedYet() {
+  void sourceScopingAndExportToOfVirtualServicesAreApplied() {
     String yaml = virtualService("""
         hosts: [reviews]
         exportTo: ["."]
@@ -67,10 +63,7 @@ class UnappliedFieldWarningsTest {
         """);
 
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).containsExactly(
-        "spec.http[0].match[0].sourceLabels: " + NOT_APPLIED + ": rules match every source",
-        "spec.http[0].match[0].sourceNamespace: " + NOT_APPLIED + ": rules match every source",
-        "spec.exportTo: " + NOT_APPLIED + ": every resource is visible in every namespace");
+    assertThat(warnings(yaml)).isEmpty();
   }
 
   @Test
@@ -80,18 +73,25 @@ class UnappliedFieldWarningsTest {
         trafficPolicy:
           loadBalancer:
             consistentHash: {httpHeaderName: x-user}
+            warmupDurationSecs: 30s
           outlierDetection: {consecutive5xxErrors: 7, interval: 5m, baseEjectionTime: 15m}
           tls: {mode: ISTIO_MUTUAL}
+          portLevelSettings:
+          - port: {number: 9080}
+            loadBalancer: {simple: PASSTHROUGH}
+            tls: {mode: DISABLE}
         subsets:
         - name: v1
           labels: {version: v1}
         """);
 
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).containsExactly(
-        "spec.trafficPolicy.loadBalancer.consistentHash: " + NOT_APPLIED,
-        "spec.trafficPolicy.outlierDetection: " + NOT_APPLIED,
-        "spec.trafficPolicy.tls: " + NOT_APPLIED);
+    assertThat(warnings(yaml)).as("consistent hash and outlier detection are applied").containsExactly(
+        "spec.trafficPolicy.portLevelSettings[0].loadBalancer.simple: " + NOT_APPLIED
+            + ": PASSTHROUGH needs original destination clusters; ROUND_ROBIN is used",
+        "spec.trafficPolicy.loadBalancer.warmupDurationSecs: " + NOT_APPLIED,
+        "spec.trafficPolicy.tls: " + NOT_APPLIED,
+        "spec.trafficPolicy.portLevelSettings[0].tls: " + NOT_APPLIED);
   }
 
   @Test

@@ -70,10 +70,15 @@ final class ConfigFixtures {
       ((ObjectNode) meta.get("labels")).fields()
           .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
     }
+    Map<String, String> annotations = new HashMap<>();
+    if (meta.has("annotations")) {
+      meta.get("annotations").fields()
+          .forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
+    }
     resources.put(
         key,
         new ConfigResource<>(
-            key, doc.path("apiVersion").asText(kind.preferredApiVersion()), labels, typed, spec,
-            rev, "test"));
+            key, doc.path("apiVersion").asText(kind.preferredApiVersion()), labels, annotations,
+            typed, spec, rev, "test"));
   }
 }

@@ -86,8 +86,7 @@ class OutboundClustersTest {
         spec:
           host: api
           trafficPolicy:
-            loadBalancer:
-              consistentHash: {httpHeaderName: x-user}
+            loadBalancer: {simple: PASSTHROUGH}
             connectionPool:
               tcp: {connectTimeout: nonsense}
         """));

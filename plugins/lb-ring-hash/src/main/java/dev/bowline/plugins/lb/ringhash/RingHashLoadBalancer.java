@@ -1,0 +1,36 @@
+package dev.bowline.plugins.lb.ringhash;
+
+import dev.bowline.spi.lb.LoadBalancer;
+import dev.bowline.spi.lb.Picker;
+import dev.bowline.spi.lb.UpstreamHost;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The balancer behind {@code bowline.lb.ring_hash}. For each host set it builds a
+ * {@link HashRing} (here, off the request path) and returns a {@link ConsistentHashPicker} over it;
+ * for no hosts, a picker that returns {@code null}.
+ *
+ * <p><b>Threading.</b> Immutable; {@link #newPicker(List)} may be called from any thread.
+ */
+final class RingHashLoadBalancer implements LoadBalancer {
+
+  private final RingHashConfig config;
+
+  RingHashLoadBalancer(RingHashConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  @Override
+  public Picker newPicker(List<UpstreamHost> hosts) {
+    if (hosts.isEmpty()) {
+      return context -> null;
+    }
+    return new ConsistentHashPicker(HashRing.build(hosts.toArray(new UpstreamHost[0]), config));
+  }
+
+  @Override
+  public String toString() {
+    return "RingHashLoadBalancer{" + config + "}";
+  }
+}
