@@ -15,13 +15,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code bowline demo}: a small mesh on this machine, with what to open and what to try. */
+/** {@code bowline demo}: Istio's Bookinfo on this machine, with what to open and what to try. */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a small mesh on this machine: the control plane, a frontend and two versions of a backend"
-          + " each with its sidecar, an ingress gateway, and a routing example. Ctrl-C stops it."
+      "Run Istio's Bookinfo on this machine: the control plane, productpage, details, reviews v1/v2/v3"
+          + " and ratings, each with its sidecar, and an ingress gateway. Ctrl-C stops it."
     })
 final class DemoCommand implements Callable<Integer> {
 
@@ -58,35 +58,21 @@ final class DemoCommand implements Callable<Integer> {
       plugins.close();
       return ExitCodes.FAILED;
     }
-    String ctl = apiPort == 15014 ? "bowlinectl" : "bowlinectl --server " + demo.apiUrl();
+    String server = apiPort == 15014 ? "" : " --server " + demo.apiUrl();
     out.printf("""
 
-        Bowline demo is running. Try:
+        Bowline demo is running Bookinfo. Open %1$s in a browser
+        (reload: reviews v1, v2 and v3 take turns; "Sign in" as jason sends end-user: jason).
 
-          # the gateway -> frontend -> backend (80%% v1, 20%% v2)
-          curl %1$s
-          # a header match: always backend v2
-          curl -H 'end-user: jason' %1$s
-          # every proxy, SYNCED with the control plane
-          %2$s proxy-status
-          %2$s get virtualservices
-          %2$s proxy-config routes frontend-v1.default
+          bowlinectl proxy-status%2$s
+          bowlinectl proxy-config routes productpage-v1.default%2$s
+          # route every service to v1 (the first step of Istio's request-routing task)
+          bowlinectl apply -f samples/bookinfo/networking/virtual-service-all-v1.yaml%2$s
 
-        Shift all backend traffic to v2:
-
-          %2$s apply -f - <<'EOF'
-          apiVersion: networking.istio.io/v1
-          kind: VirtualService
-          metadata: {name: backend}
-          spec:
-            hosts: [backend]
-            http:
-            - route:
-              - destination: {host: backend, subset: v2}
-          EOF
-
-        Ctrl-C stops the demo.
-        """, demo.gatewayUrl(), ctl);
+        The README's "Traffic management on Bookinfo" walks through Istio's tasks with the YAML to
+        apply (request routing, fault injection, traffic shifting, timeouts, circuit breaking,
+        mirroring, outlier detection, health checks). Ctrl-C stops the demo.
+        """, demo.productPageUrl(), server);
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -77,7 +77,7 @@ final class ProxyConfigCommand implements Callable<Integer> {
         yield t;
       }
       case routes -> {
-        TextTable t = new TextTable("NAME", "VIRTUAL HOST", "DOMAINS", "ROUTES");
+        TextTable t = new TextTable("NAME", "VIRTUAL HOST", "DOMAINS", "ROUTES", "ROUTE FILTERS");
         for (JsonNode r : resources) {
           for (JsonNode vh : r.path("virtual_hosts")) {
             List<String> domains = new ArrayList<>();
@@ -85,15 +85,16 @@ final class ProxyConfigCommand implements Callable<Integer> {
             t.row(r.path("name").asText(), vh.path("name").asText(),
                 domains.size() > 3 ? String.join(",", domains.subList(0, 3)) + ",+" + (domains.size() - 3)
                     : String.join(",", domains),
-                Integer.toString(vh.path("routes").size()));
+                Integer.toString(vh.path("routes").size()), routeFilters(vh));
           }
         }
         yield t;
       }
       case clusters -> {
-        TextTable t = new TextTable("NAME", "TYPE", "LB POLICY");
+        TextTable t = new TextTable("NAME", "TYPE", "LB POLICY", "HEALTH CHECK");
         for (JsonNode c : resources) {
-          t.row(c.path("name").asText(), c.path("type").asText("STATIC"), c.path("lb_policy").asText("ROUND_ROBIN"));
+          t.row(c.path("name").asText(), c.path("type").asText("STATIC"),
+              c.path("lb_policy").asText("ROUND_ROBIN"), healthCheck(c.path("health_checks")));
         }
         yield t;
       }
@@ -114,5 +115,28 @@ final class ProxyConfigCommand implements Callable<Integer> {
     };
     table.print(out);
     return ExitCodes.OK;
+  }
+
+  /** The filters a virtual host's routes configure (fault, cors, local_ratelimit), or "-". */
+  private static String routeFilters(JsonNode vh) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    vh.path("typed_per_filter_config").fieldNames().forEachRemaining(names::add);
+    for (JsonNode r : vh.path("routes")) {
+      r.path("typed_per_filter_config").fieldNames().forEachRemaining(names::add);
+    }
+    List<String> shortNames = new ArrayList<>();
+    names.forEach(n -> shortNames.add(n.replace("envoy.filters.http.", "")));
+    return shortNames.isEmpty() ? "-" : String.join(",", shortNames);
+  }
+
+  /** An active health check in a few words ({@code http /health every 1s}), or "-". */
+  private static String healthCheck(JsonNode checks) {
+    if (checks.isEmpty()) {
+      return "-";
+    }
+    JsonNode hc = checks.get(0);
+    String kind = hc.has("http_health_check") ? "http " + hc.path("http_health_check").path("path").asText()
+        : hc.has("grpc_health_check") ? "grpc" : "tcp";
+    return kind + " every " + hc.path("interval").asText("?");
   }
 }

@@ -2,6 +2,10 @@ package dev.bowline.kernel.demo;
 
 import dev.bowline.kernel.controlplane.ControlPlane;
 import dev.bowline.kernel.controlplane.ControlPlaneOptions;
+import dev.bowline.kernel.demo.bookinfo.BookinfoKind;
+import dev.bowline.kernel.demo.bookinfo.BookinfoOptions;
+import dev.bowline.kernel.demo.bookinfo.BookinfoService;
+import dev.bowline.kernel.demo.bookinfo.Upstreams;
 import dev.bowline.kernel.pilot.config.ApplyOutcome;
 import dev.bowline.kernel.pilot.config.ConfigStore;
 import dev.bowline.kernel.pilot.config.MeshSettings;
@@ -18,36 +22,50 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code bowline demo}: a small mesh on this machine, in one process. The control plane; a
- * {@code frontend} service and a {@code backend} service in two versions, each application with
- * its own sidecar (real proxies, configured over ADS, talking over real sockets); an ingress
- * gateway; and a routing example (80/20 between the backend versions, and {@code end-user: jason}
- * always to v2). Traffic: client → gateway → frontend sidecar → frontend → its sidecar (outbound)
- * → a backend sidecar (inbound) → backend.
+ * {@code bowline demo}: Istio's Bookinfo on this machine, in one process, with nothing else
+ * installed. The control plane; productpage v1, details v1, reviews v1, v2 and v3 and ratings v1
+ * (the Java Bookinfo of {@link dev.bowline.kernel.demo.bookinfo}), each application with its own
+ * sidecar (real proxies, configured over ADS, talking over real sockets); an ingress gateway. It
+ * applies the samples Istio's tasks start from: the services ({@code
+ * platform/bowline/bookinfo-services.yaml}), the gateway ({@code networking/bookinfo-gateway.yaml})
+ * and the default destination rules ({@code networking/destination-rule-all.yaml}). Traffic:
+ * client → gateway → productpage's sidecar → productpage → its sidecar (outbound) → the sidecar of
+ * a details or reviews instance (inbound) → the application, and so on to ratings.
  *
- * <p>Threading: {@link #start} and {@link #close} from one thread.
+ * <p>Threading: {@link #start}, {@link #add} and {@link #close} from one thread; the accessors
+ * from any.
  */
 public final class Demo implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Demo.class);
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  /** Bookinfo's services all listen on 9080; callers name it ({@code http://reviews:9080/}). */
+  public static final int SERVICE_PORT = 9080;
 
   private final List<AutoCloseable> running = new ArrayList<>();
+  private final List<DemoWorkload> workloads = new CopyOnWriteArrayList<>();
+  private final Map<String, Integer> namesTaken = new HashMap<>();
   private ControlPlane controlPlane;
+  private PluginHost plugins;
+  private String xds;
   private int gatewayPort;
+  private int gatewayAdminPort;
 
   private Demo() {}
 
   /**
-   * Starts the demo and returns once a request through the gateway is answered end to end.
+   * Starts Bookinfo and returns once the product page is served through the gateway with every
+   * service answering.
    *
    * @throws IOException a port is taken or a component cannot start; nothing is left running
    */
@@ -63,6 +81,7 @@ public final class Demo implements AutoCloseable {
   }
 
   private void startAll(DemoOptions options, PluginHost plugins) throws IOException {
+    this.plugins = plugins;
     gatewayPort = options.gatewayPort();
     controlPlane = ControlPlane.start(new ControlPlaneOptions(
         Optional.empty(), Optional.of(options.dataDir()),
@@ -70,69 +89,106 @@ public final class Demo implements AutoCloseable {
         new InetSocketAddress("127.0.0.1", options.apiPort()),
         MeshSettings.DEFAULTS, Duration.ofSeconds(10)), plugins);
     running.add(controlPlane);
-    String xds = "127.0.0.1:" + controlPlane.xdsAddress().getPort();
+    xds = "127.0.0.1:" + controlPlane.xdsAddress().getPort();
 
-    apply("demo-config", DemoConfig.gatewayAndRoutes(gatewayPort));
-    apply("backend-split", DemoConfig.backendSplit(80));
+    apply("bookinfo-services", BookinfoSamples.read("platform/bowline/bookinfo-services.yaml"));
+    apply("bookinfo-gateway", BookinfoSamples.gateway(gatewayPort));
+    apply("destination-rule-all", BookinfoSamples.read("networking/destination-rule-all.yaml"));
 
-    int backendV1 = app("backend", "v1", Optional.empty());
-    int backendV2 = app("backend", "v2", Optional.empty());
-    sidecar(xds, plugins, "backend-v1", "backend", "v1", backendV1, freePort());
-    sidecar(xds, plugins, "backend-v2", "backend", "v2", backendV2, freePort());
-    int frontendOutbound = freePort();
-    int frontend = app("frontend", "v1", Optional.of(new DemoApp.Downstream("backend", frontendOutbound)));
-    sidecar(xds, plugins, "frontend-v1", "frontend", "v1", frontend, frontendOutbound);
+    add(BookinfoKind.DETAILS, "v1");
+    add(BookinfoKind.RATINGS, "v1");
+    add(BookinfoKind.REVIEWS, "v1");
+    add(BookinfoKind.REVIEWS, "v2");
+    add(BookinfoKind.REVIEWS, "v3");
+    add(BookinfoKind.PRODUCTPAGE, "v1");
+    gatewayAdminPort = freePort();
     ProxyNode gateway = new ProxyNode(
         ProxyNode.nodeId(ProxyNode.Type.ROUTER, "127.0.0.1", "ingressgateway", "istio-system", "cluster.local"),
         ProxyNode.Type.ROUTER, "127.0.0.1", "ingressgateway", "istio-system", "ingressgateway",
         Map.of("istio", "ingressgateway"), "", OptionalInt.empty(), freePort(), freePort());
-    startProxy(xds, plugins, gateway);
-    awaitGateway();
+    ProxyRuntime proxy = ProxyRuntime.startMesh(new MeshProxyOptions(
+        xds, gateway, new InetSocketAddress("127.0.0.1", gatewayAdminPort)), 1, plugins);
+    running.add(() -> proxy.drainAndStop(Duration.ZERO));
+    awaitProductPage();
   }
 
-  private void apply(String name, String yaml) {
-    for (ApplyOutcome o : controlPlane.store().apply(name, yaml, ConfigStore.API_SOURCE)) {
+  /**
+   * Applies {@code yaml} (Istio resources) as the control plane's API does for {@code
+   * bowlinectl apply}.
+   *
+   * @throws IllegalArgumentException a resource was rejected; the message says which and why
+   */
+  public void apply(String source, String yaml) {
+    List<String> errors = new ArrayList<>();
+    for (ApplyOutcome o : controlPlane.store().apply(source, yaml, ConfigStore.API_SOURCE)) {
       if (o.rejected()) {
-        throw new IllegalStateException("demo config rejected: " + o.errorMessages());
+        errors.addAll(o.errorMessages());
       }
+    }
+    if (!errors.isEmpty()) {
+      throw new IllegalArgumentException(source + " rejected: " + String.join("; ", errors));
     }
   }
 
-  private int app(String service, String version, Optional<DemoApp.Downstream> downstream) throws IOException {
-    DemoApp app = DemoApp.start(service, version, 0, downstream);
-    running.add(app);
-    return app.port();
+  /**
+   * Starts one more instance of {@code kind} at {@code version} with its sidecar (labels {@code
+   * app=<service>, version=<version>}); it joins its service's endpoints once its sidecar is
+   * connected.
+   *
+   * @throws IOException a port cannot be bound; nothing of it is left running
+   */
+  public DemoWorkload add(BookinfoKind kind, String version) throws IOException {
+    String service = kind.serviceName();
+    String base = service + "-" + version;
+    int n = namesTaken.merge(base, 1, Integer::sum);
+    String name = n == 1 ? base : base + "-" + n;
+    int outbound = freePort();
+    BookinfoService app = BookinfoService.start(BookinfoOptions.of(
+        kind, version, 0, Upstreams.viaSidecar(outbound, SERVICE_PORT)).withPodName(name));
+    try {
+      int admin = freePort();
+      ProxyNode node = new ProxyNode(
+          ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", name, "default", "cluster.local"),
+          ProxyNode.Type.SIDECAR, "127.0.0.1", name, "default", "bookinfo-" + service,
+          Map.of("app", service, "version", version), service, OptionalInt.of(app.port()),
+          freePort(), outbound);
+      ProxyRuntime sidecar = ProxyRuntime.startMesh(
+          new MeshProxyOptions(xds, node, new InetSocketAddress("127.0.0.1", admin)), 1, plugins);
+      DemoWorkload workload = new DemoWorkload(name, app, sidecar, admin);
+      workloads.add(workload);
+      running.add(workload::kill);
+      return workload;
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
   }
 
-  private void sidecar(String xds, PluginHost plugins, String workload, String service, String version,
-      int appPort, int outboundPort) throws IOException {
-    ProxyNode node = new ProxyNode(
-        ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", workload, "default", "cluster.local"),
-        ProxyNode.Type.SIDECAR, "127.0.0.1", workload, "default", service,
-        Map.of("app", service, "version", version), service, OptionalInt.of(appPort), freePort(),
-        outboundPort);
-    startProxy(xds, plugins, node);
+  /** Every workload started, in order (killed ones included). */
+  public List<DemoWorkload> workloads() {
+    return List.copyOf(workloads);
   }
 
-  private void startProxy(String xds, PluginHost plugins, ProxyNode node) throws IOException {
-    ProxyRuntime proxy = ProxyRuntime.startMesh(
-        new MeshProxyOptions(xds, node, new InetSocketAddress("127.0.0.1", freePort())), 1, plugins);
-    running.add(() -> proxy.drainAndStop(Duration.ZERO));
+  /** The workload named {@code name} ({@code reviews-v2}). */
+  public Optional<DemoWorkload> workload(String name) {
+    return workloads.stream().filter(w -> w.name().equals(name)).findFirst();
   }
 
-  private void awaitGateway() throws IOException {
+  private void awaitProductPage() throws IOException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     String last = "no answer";
     while (System.nanoTime() < deadline) {
       try {
         HttpResponse<String> r = client.send(
-            HttpRequest.newBuilder(gatewayUrl()).timeout(Duration.ofSeconds(2)).build(),
+            HttpRequest.newBuilder(productPageUrl()).timeout(Duration.ofSeconds(8)).build(),
             HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200 && r.body().contains("backend")) {
+        if (r.statusCode() == 200 && r.body().contains("Reviews served by")
+            && !r.body().contains("currently unavailable")) {
           return;
         }
-        last = "HTTP " + r.statusCode() + " " + r.body().strip();
+        last = "HTTP " + r.statusCode()
+            + (r.body().contains("currently unavailable") ? " (a service is unavailable)" : "");
       } catch (IOException e) {
         last = e.toString();
       } catch (InterruptedException e) {
@@ -140,19 +196,29 @@ public final class Demo implements AutoCloseable {
         throw new IOException("interrupted while waiting for the gateway", e);
       }
       try {
-        Thread.sleep(200); // polling a process that is still configuring itself; not a request path
+        Thread.sleep(200); // polling a mesh that is still configuring itself; not a request path
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while waiting for the gateway", e);
       }
     }
-    throw new IOException("the gateway did not serve the demo within " + READY_TIMEOUT.toSeconds()
+    throw new IOException("the gateway did not serve Bookinfo within " + READY_TIMEOUT.toSeconds()
         + " s; last answer: " + last);
   }
 
   /** The gateway's URL. */
   public URI gatewayUrl() {
     return URI.create("http://127.0.0.1:" + gatewayPort + "/");
+  }
+
+  /** The product page through the gateway. */
+  public URI productPageUrl() {
+    return gatewayUrl().resolve("/productpage");
+  }
+
+  /** The gateway's admin server. */
+  public URI gatewayAdminUrl() {
+    return URI.create("http://127.0.0.1:" + gatewayAdminPort + "/");
   }
 
   /** The control plane's API URL (for bowlinectl --server). */

@@ -120,6 +120,11 @@ final class UpstreamAttempt implements PoolCallback, UpstreamListener {
   }
 
   @Override
+  public boolean wanted() {
+    return !ended;
+  }
+
+  @Override
   public void onFailure(boolean overflow, String detail) {
     if (!ended) {
       if (!overflow) {

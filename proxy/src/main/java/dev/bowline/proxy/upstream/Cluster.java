@@ -59,6 +59,8 @@ public final class Cluster {
   private final AtomicInteger activeRequests = new AtomicInteger();
   private final AtomicInteger pendingRequests = new AtomicInteger();
   private final AtomicInteger activeConnections = new AtomicInteger();
+  /** Pools holding requests that wait for a connection slot; each told once when one frees. */
+  private final java.util.Queue<Runnable> slotWaiters = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final AtomicInteger activeRetries = new AtomicInteger();
   private final java.util.concurrent.ConcurrentMap<io.netty.channel.EventLoop, ConnectionPool> pools =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -415,9 +417,20 @@ public final class Cluster {
    * the attempt itself.
    */
   public boolean tryOpenConnection() {
+    if (!admitConnection()) {
+      stats.connectionOverflow.increment();
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * {@link #tryOpenConnection()} for a request already counted in {@code upstream_cx_overflow}
+   * (one waiting for a slot): a refusal is not counted again.
+   */
+  boolean admitConnection() {
     if (activeConnections.incrementAndGet() > config.limits().maxConnections()) {
       activeConnections.decrementAndGet();
-      stats.connectionOverflow.increment();
       return false;
     }
     stats.connectionsTotal.increment();
@@ -430,6 +443,20 @@ public final class Cluster {
    */
   public void connectionClosed() {
     activeConnections.decrementAndGet();
+    Runnable waiter = slotWaiters.poll();
+    if (waiter != null) {
+      waiter.run();
+    }
+  }
+
+  /**
+   * Runs {@code wake} once, on the thread that frees the next connection slot ({@code wake} should
+   * only hand work to its own event loop). A pool whose requests wait for a connection because
+   * {@code max_connections} is reached registers here, then tries {@link #tryOpenConnection()}
+   * once more so that a slot freed in between is not missed.
+   */
+  void whenConnectionSlotFrees(Runnable wake) {
+    slotWaiters.add(wake);
   }
 
   /** A connection admitted by {@link #tryOpenConnection()} reached {@code host}. */

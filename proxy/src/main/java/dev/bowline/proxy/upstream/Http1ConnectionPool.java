@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  * reused most-recently-used first, and new connections opened on the same event loop as the
  * request (so a request and its upstream connection never cross threads). Enforces the cluster's
  * {@code max_connections} and {@code max_pending_requests} breakers, {@code idle_timeout} and
- * {@code max_requests_per_connection}.
+ * {@code max_requests_per_connection}. As in Envoy, a request that finds no idle connection and
+ * may not open one because {@code max_connections} is reached waits, counted as pending, for a
+ * connection to be released or a slot to free; only a request beyond {@code
+ * max_pending_requests} is refused (503, UO).
  *
  * <p><b>Threading.</b> Confined to its event loop: every method must be called there.
  */
@@ -36,6 +39,9 @@ public final class Http1ConnectionPool implements ConnectionPool {
   private final UpstreamConnector connector;
   private final Map<ClusterHost, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
   private final Map<UpstreamConnection, ScheduledFuture<?>> idleTimers = new HashMap<>();
+  /** Requests admitted as pending that wait for a connection slot, oldest first. */
+  private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+  private boolean awaitingSlot;
   private final UpstreamConnection.Owner owner =
       new UpstreamConnection.Owner() {
         @Override
@@ -78,11 +84,76 @@ public final class Http1ConnectionPool implements ConnectionPool {
       callback.onFailure(true, "pending requests overflow");
       return;
     }
-    if (!cluster.tryOpenConnection()) {
-      cluster.finishPending();
-      callback.onFailure(true, "connections overflow");
+    if (!waiting.isEmpty() || !cluster.tryOpenConnection()) {
+      waiting.addLast(new Waiter(host, callback));
+      closeOneIdle(); // an idle connection to another host gives its slot to this request
+      awaitSlot();
       return;
     }
+    connect(host, callback);
+  }
+
+  private record Waiter(ClusterHost host, PoolCallback callback) {}
+
+  /** Asks the cluster to wake this pool when a slot frees, then checks once that none did already. */
+  private void awaitSlot() {
+    if (!awaitingSlot) {
+      awaitingSlot = true;
+      cluster.whenConnectionSlotFrees(() -> loop.execute(this::slotFreed));
+    }
+    if (cluster.admitConnection()) {
+      Waiter next = nextWanted();
+      if (next == null) {
+        cluster.connectionClosed();
+      } else {
+        connect(next.host(), next.callback());
+      }
+    }
+  }
+
+  /** The oldest waiting request still wanted; those no longer wanted leave the queue. */
+  private Waiter nextWanted() {
+    Waiter next;
+    while ((next = waiting.pollFirst()) != null) {
+      if (next.callback().wanted()) {
+        return next;
+      }
+      cluster.finishPending();
+    }
+    return null;
+  }
+
+  private void closeOneIdle() {
+    for (ArrayDeque<UpstreamConnection> free : idle.values()) {
+      UpstreamConnection oldest = free.peekFirst();
+      if (oldest != null) {
+        oldest.channel().close();
+        return;
+      }
+    }
+  }
+
+  /** On the loop: a slot freed somewhere in the cluster; the oldest waiting request connects. */
+  private void slotFreed() {
+    awaitingSlot = false;
+    if (waiting.isEmpty()) {
+      return;
+    }
+    if (cluster.admitConnection()) {
+      Waiter next = nextWanted();
+      if (next == null) {
+        cluster.connectionClosed();
+        return;
+      }
+      connect(next.host(), next.callback());
+    }
+    if (!waiting.isEmpty()) {
+      awaitSlot();
+    }
+  }
+
+  /** Opens a connection admitted by {@link Cluster#tryOpenConnection()} for a pending request. */
+  private void connect(ClusterHost host, PoolCallback callback) {
     UpstreamConnection connection = new UpstreamConnection(owner, host);
     InetSocketAddress address = new InetSocketAddress(host.endpoint().address(), host.endpoint().port());
     ChannelFuture connect =
@@ -146,6 +217,17 @@ public final class Http1ConnectionPool implements ConnectionPool {
       connection.channel().close();
       return;
     }
+    Waiter next = nextWanted();
+    if (next != null) {
+      if (next.host().equals(connection.host())) {
+        cluster.finishPending();
+        next.callback().onReady(connection);
+      } else {
+        waiting.addFirst(next);
+        connection.channel().close(); // frees the slot for the waiting request's host
+      }
+      return;
+    }
     idle.computeIfAbsent(connection.host(), h -> new ArrayDeque<>()).addLast(connection);
     long idleNanos = cluster.config().idleTimeout().toNanos();
     if (idleNanos > 0) {
@@ -169,9 +251,14 @@ public final class Http1ConnectionPool implements ConnectionPool {
     cluster.connectionClosed();
   }
 
-  /** Closes every idle connection. */
+  /** Closes every idle connection and refuses the requests waiting for one. */
   @Override
   public void closeIdle() {
+    while (!waiting.isEmpty()) {
+      Waiter w = waiting.pollFirst();
+      cluster.finishPending();
+      w.callback().onFailure(false, "the cluster was removed");
+    }
     for (ArrayDeque<UpstreamConnection> free : idle.values()) {
       for (UpstreamConnection c : free.toArray(new UpstreamConnection[0])) {
         c.channel().close();

@@ -19,4 +19,13 @@ public interface PoolCallback {
    * when connecting failed (503, flag UF); {@code detail} says why.
    */
   void onFailure(boolean overflow, String detail);
+
+  /**
+   * Whether the caller still wants a connection. A request waiting for a connection slot that is
+   * no longer wanted (its try ended: timeout, reset, retry elsewhere) is dropped from the queue
+   * without a callback.
+   */
+  default boolean wanted() {
+    return true;
+  }
 }

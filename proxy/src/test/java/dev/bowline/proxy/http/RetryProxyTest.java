@@ -371,6 +371,49 @@ class RetryProxyTest {
   }
 
   @Test
+  void beyondMaxConnectionsARequestWaitsAsPendingAndBeyondMaxPendingItIsRefusedWithUo() throws Exception {
+    // As Envoy: max_connections 1 and max_pending_requests 1. A holds the connection, B waits for
+    // it, C finds the pending queue full: 503 UO at once. B gets A's connection when A is done.
+    CountDownLatch releaseA = gate();
+    ScriptedUpstream app =
+        open(new ScriptedUpstream(Step.okWhenOpened(releaseA), Step.status(200), Step.status(200)));
+    RetryProxy proxy =
+        proxy(
+            "",
+            RetryProxy.cluster(
+                "app",
+                "bowline.lb.round_robin",
+                ClusterConfig.UpstreamProtocol.HTTP1,
+                new ClusterConfig.CircuitBreakerLimits(1, 1, 1024, 3),
+                app.port()));
+
+    CompletableFuture<HttpResponse<String>> a =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/a")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(10)).until(() -> app.seen.size() == 1);
+    CompletableFuture<HttpResponse<String>> b =
+        client.sendAsync(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/b")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> proxy.clusterCounter("upstream_cx_overflow", "app") == 1);
+    HttpResponse<String> c = get(proxy, "/c");
+
+    assertThat(c.statusCode()).isEqualTo(503);
+    assertThat(c.headers().firstValue("x-bowline-response-flags")).contains("UO");
+    assertThat(b).isNotDone();
+    releaseA.countDown();
+    assertThat(a.get().statusCode()).isEqualTo(200);
+    assertThat(b.get().statusCode()).isEqualTo(200);
+    assertThat(app.seen).extracting(ScriptedUpstream.Seen::path).containsExactly("/a", "/b");
+    assertThat(proxy.clusterCounter("upstream_rq_pending_overflow", "app")).isEqualTo(1);
+    assertThat(proxy.clusterCounter("upstream_cx_total", "app")).as("B reused A's connection").isEqualTo(1);
+    assertThat(awaitLog(proxy, 3)).containsExactlyInAnyOrder(
+        "/c 503 UO " + host(app.port()), "/a 200 - " + host(app.port()), "/b 200 - " + host(app.port()));
+  }
+
+  @Test
   void theMaxRetriesBreakerCountsRetriesInFlightAcrossRequests() throws Exception {
     // A: 503, then its retry waits; B meanwhile: 503, and its retry finds the breaker full.
     CountDownLatch releaseA = gate();

@@ -128,7 +128,7 @@ final class GatewayResources {
       RouteConfiguration rc =
           routeConfiguration(index, rules, servers, port, routeName, namespace, labels);
       routes.add(rc);
-      listeners.add(listener(servers, port, routeName, HttpConnectionManagers.routeFilters(rc)));
+      listeners.add(listener(servers, port, routeName, HttpConnectionManagers.ROUTE_FILTERS));
     }
     return new ListenersAndRoutes(listeners, routes);
   }

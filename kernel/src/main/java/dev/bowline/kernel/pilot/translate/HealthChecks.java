@@ -15,7 +15,11 @@ import org.slf4j.LoggerFactory;
  * HealthCheck}: {@code http_health_check} ({@code path}, {@code host}, {@code expected_statuses}
  * as one-status ranges, HTTP/2 for HTTP2 and gRPC ports), {@code tcp_health_check} or {@code
  * grpc_health_check} ({@code service_name}); interval 10s, timeout 1s, healthy threshold 1 and
- * unhealthy threshold 3 unless given (the defaults of a Kubernetes probe). Stateless.
+ * unhealthy threshold 3 unless given (the defaults of a Kubernetes probe). An HTTP check without
+ * {@code host} names the service ({@code reviews.default.svc.cluster.local}), not Envoy's default
+ * of the cluster name, which is no valid host. {@code no_traffic_interval} is the interval: an
+ * operator expects the interval they wrote to apply at once, not Envoy's 60 s until the cluster
+ * sees traffic. Stateless.
  */
 final class HealthChecks {
 
@@ -29,10 +33,14 @@ final class HealthChecks {
   private HealthChecks() {}
 
   /** The health check of a cluster of a port speaking {@code protocol}. */
-  static HealthCheck of(HealthCheckAnnotation hc, Protocol protocol, String where) {
+  static HealthCheck of(
+      HealthCheckAnnotation hc, Protocol protocol, String serviceHost, String where) {
+    com.google.protobuf.Duration interval =
+        IstioDurations.toProto(duration(hc.interval(), DEFAULT_INTERVAL, where));
     HealthCheck.Builder b =
         HealthCheck.newBuilder()
-            .setInterval(IstioDurations.toProto(duration(hc.interval(), DEFAULT_INTERVAL, where)))
+            .setInterval(interval)
+            .setNoTrafficInterval(interval)
             .setTimeout(IstioDurations.toProto(duration(hc.timeout(), DEFAULT_TIMEOUT, where)))
             .setHealthyThreshold(UInt32Value.of(or(hc.healthyThreshold(), DEFAULT_HEALTHY_THRESHOLD)))
             .setUnhealthyThreshold(
@@ -40,9 +48,7 @@ final class HealthChecks {
     if (hc.http() != null) {
       HealthCheck.HttpHealthCheck.Builder http =
           HealthCheck.HttpHealthCheck.newBuilder().setPath(hc.http().path());
-      if (hc.http().host() != null) {
-        http.setHost(hc.http().host());
-      }
+      http.setHost(hc.http().host() != null ? hc.http().host() : serviceHost);
       for (int status : hc.http().expectedStatuses()) {
         http.addExpectedStatuses(Int64Range.newBuilder().setStart(status).setEnd(status + 1L));
       }

@@ -42,7 +42,12 @@ final class HttpConnectionManagers {
   /** The local rate limit filter; routes carry their buckets in {@code typed_per_filter_config}. */
   static final String LOCAL_RATE_LIMIT_FILTER = "envoy.filters.http.local_ratelimit";
 
-  /** The filters routes may configure, in the order a connection manager lists them (Istio's). */
+  /**
+   * The filters routes may configure, in the order a connection manager lists them (Istio's).
+   * Sidecars and gateways always list all of them, as Istio does: a listener change applies only
+   * to new connections, so a filter added when a VirtualService first needs it would not reach the
+   * keep-alive connections already open, while a route change reaches every request at once.
+   */
   static final List<String> ROUTE_FILTERS =
       List.of(CORS_FILTER, FAULT_FILTER, LOCAL_RATE_LIMIT_FILTER);
 

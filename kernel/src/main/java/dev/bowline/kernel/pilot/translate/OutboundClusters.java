@@ -148,7 +148,8 @@ final class OutboundClusters {
               Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance());
     }
     if (spec.healthCheck() != null) {
-      b.addHealthChecks(HealthChecks.of(spec.healthCheck(), spec.port().protocol(), where));
+      b.addHealthChecks(HealthChecks.of(
+          spec.healthCheck(), spec.port().protocol(), spec.service().hostname().value(), where));
     }
     ConnectionPoolSettings pool = policy == null ? null : policy.connectionPool();
     TcpSettings tcp = pool == null ? null : pool.tcp();

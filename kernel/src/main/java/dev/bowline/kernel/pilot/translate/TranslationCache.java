@@ -42,7 +42,7 @@ public final class TranslationCache {
   private final Once<LocalityPlan> localityPlan;
   private final Map<List<Object>, Once<List<ClusterLoadAssignment>>> localityEndpoints =
       new ConcurrentHashMap<>();
-  private final Map<List<Object>, Once<SidecarRoutes>> sidecarRoutes = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Once<RouteConfiguration>> sidecarRoutes = new ConcurrentHashMap<>();
   private final Map<List<Object>, Once<ListenersAndRoutes>> proxyless = new ConcurrentHashMap<>();
   private final Map<List<Object>, Once<ListenersAndRoutes>> gateways = new ConcurrentHashMap<>();
 
@@ -163,31 +163,12 @@ public final class TranslationCache {
         .get();
   }
 
-  /** A sidecar route table and the route filters its connection manager must list. */
-  private record SidecarRoutes(RouteConfiguration routes, List<String> filters) {}
-
   /** The sidecar route table {@code outbound} for proxies of a namespace and source signature. */
   RouteConfiguration sidecarRoutes(String namespace, Map<String, String> labels) {
-    return sidecar(namespace, labels).routes();
-  }
-
-  /** The route filters of {@link #sidecarRoutes}, for the outbound connection manager. */
-  List<String> sidecarRouteFilters(String namespace, Map<String, String> labels) {
-    return sidecar(namespace, labels).filters();
-  }
-
-  private SidecarRoutes sidecar(String namespace, Map<String, String> labels) {
     List<Object> key = List.of(namespace, index().sourceSignature(labels));
     return sidecarRoutes
         .computeIfAbsent(
-            key,
-            k ->
-                new Once<>(
-                    () -> {
-                      RouteConfiguration rc =
-                          SidecarOutboundRoutes.build(index(), rules(), namespace, labels);
-                      return new SidecarRoutes(rc, HttpConnectionManagers.routeFilters(rc));
-                    }))
+            key, k -> new Once<>(() -> SidecarOutboundRoutes.build(index(), rules(), namespace, labels)))
         .get();
   }
 

@@ -78,8 +78,7 @@ public final class XdsTranslator {
     List<Cluster> clusters = cache.outboundClusters();
     List<Listener> listeners = new ArrayList<>();
     listeners.add(
-        SidecarListeners.outbound(
-            node, cache.sidecarRouteFilters(node.namespace(), node.labels())));
+        SidecarListeners.outbound(node, HttpConnectionManagers.ROUTE_FILTERS));
     Optional<SidecarListeners.Inbound> inbound = SidecarListeners.inbound(node, cache.index());
     if (inbound.isPresent()) {
       listeners.add(inbound.get().listener());

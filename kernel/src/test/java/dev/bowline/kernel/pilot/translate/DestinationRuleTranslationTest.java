@@ -342,12 +342,14 @@ class DestinationRuleTranslationTest {
     HealthCheck http =
         HealthCheck.newBuilder()
             .setInterval(com.google.protobuf.Duration.newBuilder().setSeconds(5))
+            .setNoTrafficInterval(com.google.protobuf.Duration.newBuilder().setSeconds(5))
             .setTimeout(com.google.protobuf.Duration.newBuilder().setNanos(250_000_000))
             .setHealthyThreshold(UInt32Value.of(2))
             .setUnhealthyThreshold(UInt32Value.of(4))
             .setHttpHealthCheck(
                 HealthCheck.HttpHealthCheck.newBuilder()
                     .setPath("/healthz")
+                    .setHost(API)
                     .addExpectedStatuses(Int64Range.newBuilder().setStart(200).setEnd(201))
                     .addExpectedStatuses(Int64Range.newBuilder().setStart(204).setEnd(205)))
             .build();
@@ -358,6 +360,7 @@ class DestinationRuleTranslationTest {
         .containsExactly(
             HealthCheck.newBuilder()
                 .setInterval(com.google.protobuf.Duration.newBuilder().setSeconds(10))
+                .setNoTrafficInterval(com.google.protobuf.Duration.newBuilder().setSeconds(10))
                 .setTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
                 .setHealthyThreshold(UInt32Value.of(1))
                 .setUnhealthyThreshold(UInt32Value.of(3))
@@ -374,14 +377,14 @@ class DestinationRuleTranslationTest {
             new dev.bowline.kernel.pilot.istio.HealthCheckAnnotation(
                 null, null, new dev.bowline.kernel.pilot.istio.HealthCheckAnnotation.Grpc("orders"),
                 null, null, null, null),
-            dev.bowline.spi.model.Protocol.GRPC, "test");
+            dev.bowline.spi.model.Protocol.GRPC, "orders.shop.svc.cluster.local", "test");
     assertThat(grpc.getGrpcHealthCheck().getServiceName()).isEqualTo("orders");
     HealthCheck h2 =
         HealthChecks.of(
             new dev.bowline.kernel.pilot.istio.HealthCheckAnnotation(
                 new dev.bowline.kernel.pilot.istio.HealthCheckAnnotation.Http("/ready", "probe.local", null),
                 null, null, null, null, null, null),
-            dev.bowline.spi.model.Protocol.HTTP2, "test");
+            dev.bowline.spi.model.Protocol.HTTP2, "orders.shop.svc.cluster.local", "test");
     assertThat(h2.getHttpHealthCheck().getCodecClientType()).isEqualTo(CodecClientType.HTTP2);
     assertThat(h2.getHttpHealthCheck().getHost()).isEqualTo("probe.local");
     assertThat(h2.getHttpHealthCheck().getExpectedStatusesList()).as("Envoy's default: 200").isEmpty();

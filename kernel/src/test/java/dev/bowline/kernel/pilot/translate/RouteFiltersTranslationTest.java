@@ -147,18 +147,23 @@ class RouteFiltersTranslationTest {
   }
 
   @Test
-  void theConnectionManagerListsTheFaultFilterBeforeTheRouterOnlyWhenRoutesUseIt() {
+  void sidecarsAlwaysListTheRouteFiltersSoARouteChangeReachesOpenConnections() {
     HttpConnectionManager plain = hcm(shop(new ConfigFixtures().add(API_DR)), "virtualOutbound");
-    assertThat(filterNames(plain)).containsExactly("envoy.filters.http.router");
+    assertThat(filterNames(plain))
+        .as("as Istio: listed even when no route uses them")
+        .containsExactly(
+            "envoy.filters.http.cors",
+            "envoy.filters.http.fault",
+            "envoy.filters.http.local_ratelimit",
+            "envoy.filters.http.router");
 
     HttpConnectionManager faulty =
         hcm(shop(new ConfigFixtures().add(API_DR).add(FAULTY_API)), "virtualOutbound");
-    assertThat(filterNames(faulty))
-        .containsExactly("envoy.filters.http.fault", "envoy.filters.http.router");
-    assertThat(unpack(faulty.getHttpFilters(0).getTypedConfig(), HTTPFault.class))
+    assertThat(filterNames(faulty)).isEqualTo(filterNames(plain));
+    assertThat(unpack(faulty.getHttpFilters(1).getTypedConfig(), HTTPFault.class))
         .as("an empty HTTPFault: routes say what to inject")
         .isEqualTo(HTTPFault.getDefaultInstance());
-    assertThat(faulty.getHttpFilters(1).getTypedConfig().is(Router.class)).isTrue();
+    assertThat(faulty.getHttpFilters(3).getTypedConfig().is(Router.class)).isTrue();
   }
 
   @Test
@@ -227,7 +232,10 @@ class RouteFiltersTranslationTest {
     assertThat(filterNames(hcm))
         .as("Istio's order: cors, fault, router")
         .containsExactly(
-            "envoy.filters.http.cors", "envoy.filters.http.fault", "envoy.filters.http.router");
+            "envoy.filters.http.cors",
+            "envoy.filters.http.fault",
+            "envoy.filters.http.local_ratelimit",
+            "envoy.filters.http.router");
     assertThat(hcm.getHttpFilters(0).getTypedConfig().is(Cors.class)).isTrue();
   }
 
@@ -377,8 +385,12 @@ class RouteFiltersTranslationTest {
 
     HttpConnectionManager hcm = hcm(r, "virtualOutbound");
     assertThat(filterNames(hcm))
-        .containsExactly("envoy.filters.http.local_ratelimit", "envoy.filters.http.router");
-    LocalRateLimit filter = unpack(hcm.getHttpFilters(0).getTypedConfig(), LocalRateLimit.class);
+        .containsExactly(
+            "envoy.filters.http.cors",
+            "envoy.filters.http.fault",
+            "envoy.filters.http.local_ratelimit",
+            "envoy.filters.http.router");
+    LocalRateLimit filter = unpack(hcm.getHttpFilters(2).getTypedConfig(), LocalRateLimit.class);
     assertThat(filter.getStatPrefix()).isEqualTo("http_local_rate_limiter");
     assertThat(filter.hasTokenBucket()).as("no bucket at the filter: routes have theirs").isFalse();
     assertThat(filter.getFilterEnabled().getDefaultValue())

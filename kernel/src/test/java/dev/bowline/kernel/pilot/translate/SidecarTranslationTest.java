@@ -215,7 +215,11 @@ class SidecarTranslationTest {
     assertThat(hcm.getRds().getRouteConfigName()).isEqualTo("outbound");
     assertThat(hcm.getRds().getConfigSource().hasAds()).isTrue();
     assertThat(hcm.getHttpFiltersList()).extracting(f -> f.getTypedConfig().getTypeUrl())
-        .containsExactly("type.googleapis.com/envoy.extensions.filters.http.router.v3.Router");
+        .containsExactly(
+            "type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors",
+            "type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault",
+            "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
+            "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router");
     ListenerConfig accepted = ProxyAcceptance.check(r).listeners().get("virtualOutbound");
     assertThat(accepted.address().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
     assertThat(accepted.address().getPort()).isEqualTo(15001);
