@@ -42,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
    * Binds and serves the control plane's API over these components.
    *
    * @param ready whether the control plane is ready (answers {@code /ready})
+   * @param tokens Citadel's join tokens, when the control plane has a data directory
    * @throws IOException the address cannot be bound
    */
   public static ApiServer start(
@@ -50,13 +51,15 @@ public final class ApiServer implements AutoCloseable {
       ServiceRegistry registry,
       XdsServer xds,
       MetricRegistry metrics,
-      BooleanSupplier ready)
+      BooleanSupplier ready,
+      java.util.Optional<dev.bowline.kernel.citadel.JoinTokenStore> tokens)
       throws IOException {
     return start(address, List.of(
         new HealthRoute(ready, metrics),
         new ConfigRoute(store, registry::hasService),
         new ProxyRoute(xds),
-        new RegistryRoute(registry)));
+        new RegistryRoute(registry),
+        new TokenRoute(tokens)));
   }
 
   static ApiServer start(InetSocketAddress address, List<ApiRoute> routes) throws IOException {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       ProxyStatusCommand.class,
       ProxyConfigCommand.class,
       AnalyzeCommand.class,
+      TokenCommand.class,
       PluginsCommand.class,
       VersionCommand.class
     })

@@ -1,6 +1,7 @@
 package dev.bowline.kernel.controlplane;
 
 import dev.bowline.kernel.api.ApiServer;
+import dev.bowline.kernel.citadel.JoinTokenStore;
 import dev.bowline.kernel.pilot.config.ConfigDirectoryWatcher;
 import dev.bowline.kernel.pilot.config.ConfigStore;
 import dev.bowline.kernel.pilot.node.ProxyNode;
@@ -121,7 +122,12 @@ public final class ControlPlane implements AutoCloseable {
       resources.add(watcher);
       watcher.start();
     }
-    api = ApiServer.start(options.apiAddress(), store, registry, xds, metrics, ready::get);
+    java.util.Optional<JoinTokenStore> tokens = java.util.Optional.empty();
+    if (options.dataDir().isPresent()) {
+      tokens = java.util.Optional.of(JoinTokenStore.open(
+          options.dataDir().get().resolve("citadel").resolve("join-tokens.json"), java.time.Clock.systemUTC()));
+    }
+    api = ApiServer.start(options.apiAddress(), store, registry, xds, metrics, ready::get, tokens);
     resources.add(api);
     ready.set(true);
     log.info("control plane ready in {} ms: xDS on {}, API on {}",

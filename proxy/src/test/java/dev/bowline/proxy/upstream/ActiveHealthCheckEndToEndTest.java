@@ -86,8 +86,8 @@ class ActiveHealthCheckEndToEndTest {
           healthy_threshold: 1
           tcp_health_check: {}
           """, web.port(), tcp.port()))) {
-        assertThat(proxy.metric("envoy_cluster_membership_healthy")).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(30)).until(() -> tcp.connections.get() >= 2);
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> proxy.metric("envoy_cluster_membership_healthy") == 2 && tcp.connections.get() >= 2);
 
         tcp.stop(); // refused: a network failure, twice in a row makes it unhealthy
         await().atMost(Duration.ofSeconds(30))
