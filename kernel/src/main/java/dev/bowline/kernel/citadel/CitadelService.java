@@ -1,6 +1,7 @@
 package dev.bowline.kernel.citadel;
 
 import com.google.protobuf.DynamicMessage;
+import dev.bowline.proxy.identity.CitadelProtocol;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
 import dev.bowline.spi.model.SpiffeId;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.DynamicMessage;
+import dev.bowline.proxy.identity.CitadelProtocol;
 import dev.bowline.spi.model.SpiffeId;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;

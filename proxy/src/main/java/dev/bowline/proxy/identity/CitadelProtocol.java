@@ -1,4 +1,4 @@
-package dev.bowline.kernel.citadel;
+package dev.bowline.proxy.identity;
 
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
