@@ -40,9 +40,11 @@ class DistributionIT {
     }
     try (Stream<Path> plugins = Files.list(d.plugins())) {
       assertThat(plugins.map(p -> p.getFileName().toString()))
-          .contains(
+          .containsExactlyInAnyOrder(
               "bowline-plugin-lb-least-request-" + Distribution.VERSION + ".jar",
-              "bowline-plugin-lb-ring-hash-" + Distribution.VERSION + ".jar");
+              "bowline-plugin-lb-ring-hash-" + Distribution.VERSION + ".jar",
+              "bowline-plugin-ca-selfsigned-" + Distribution.VERSION + ".jar",
+              "bowline-plugin-ca-file-" + Distribution.VERSION + ".jar");
     }
   }
 
@@ -58,6 +60,11 @@ class DistributionIT {
     assertThat(leastRequest.get("version").asText()).isEqualTo(Distribution.VERSION);
     assertThat(leastRequest.at("/extensions/0/point").asText()).isEqualTo("load-balancer");
     assertThat(leastRequest.at("/extensions/0/name").asText()).isEqualTo("bowline.lb.least_request");
+    for (String ca : new String[] {"selfsigned", "file"}) {
+      JsonNode plugin = pluginsById(r.stdout()).get("ca-" + ca);
+      assertThat(plugin.get("state").asText()).as("ca-" + ca).isEqualTo("STARTED");
+      assertThat(plugin.at("/extensions/0/name").asText()).isEqualTo("bowline.ca." + ca);
+    }
 
     Distribution.Result table = d.launch("bowlinectl", "plugins");
     assertThat(table.exitCode()).isZero();

@@ -232,8 +232,8 @@ class PluginsThroughTheHostIT {
       assertThat(r.stdout()).containsPattern(g.pluginId() + "\\s+1\\.0\\.0\\s+STARTED\\s+\\S+ " + g.extensionName().replace(".", "\\."));
     }
     try (Stream<Path> files = Files.list(d.plugins())) {
-      assertThat(files).as("two shipped plugins and the generated ones")
-          .hasSize(2 + GeneratedPlugins.ALL.size());
+      assertThat(files).as("the four shipped plugins and the generated ones")
+          .hasSize(4 + GeneratedPlugins.ALL.size());
     }
   }
 }

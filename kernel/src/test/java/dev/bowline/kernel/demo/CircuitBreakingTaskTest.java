@@ -5,17 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Istio's "Circuit breaking" task, on Bookinfo's productpage: with one connection and one pending
@@ -24,18 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CircuitBreakingTaskTest {
 
-  @TempDir static Path dir;
-  private static RunningBookinfo bookinfo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bookinfo = RunningBookinfo.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    bookinfo.close();
-  }
+  @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();
 
   @Test
   void concurrentRequestsBeyondOneConnectionAndOnePendingAreRefusedWithUo() throws Exception {

@@ -2,30 +2,18 @@ package dev.bowline.kernel.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code bowline demo}: Bookinfo through the ingress gateway, every service behind its sidecar. */
 class DemoTest {
 
-  @TempDir Path dir;
-  private RunningBookinfo bookinfo;
-
-  @AfterEach
-  void stop() {
-    if (bookinfo != null) {
-      bookinfo.close();
-    }
-  }
+  @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();
 
   @Test
-  void theGatewayServesTheProductPageWithEveryReviewsVersionInTurn() throws Exception {
-    bookinfo = RunningBookinfo.start(dir);
-
+  void theGatewayServesTheProductPageWithEveryReviewsVersionInTurn() {
     Set<String> shown = new HashSet<>();
     for (int i = 0; i < 30; i++) {
       BookinfoPage page = bookinfo.page();

@@ -2,14 +2,11 @@ package dev.bowline.kernel.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Istio's "Fault injection" task on Bookinfo: with every service on v1 and jason on reviews v2, a
@@ -18,18 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultInjectionTaskTest {
 
-  @TempDir static Path dir;
-  private static RunningBookinfo bookinfo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bookinfo = RunningBookinfo.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    bookinfo.close();
-  }
+  @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();
 
   @BeforeEach
   void jasonOnV2() {

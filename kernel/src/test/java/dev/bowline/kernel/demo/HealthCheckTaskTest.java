@@ -3,14 +3,11 @@ package dev.bowline.kernel.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bowline.kernel.demo.bookinfo.BookinfoKind;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bowline's active health checks on Bookinfo's reviews v1, two instances: the one whose {@code
@@ -18,18 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HealthCheckTaskTest {
 
-  @TempDir static Path dir;
-  private static RunningBookinfo bookinfo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bookinfo = RunningBookinfo.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    bookinfo.close();
-  }
+  @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();
 
   @Test
   void anInstanceFailingItsCheckGetsNoTrafficUntilItPasses() throws Exception {

@@ -3,13 +3,10 @@ package dev.bowline.kernel.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Istio's "Mirroring" task, on Bookinfo's reviews: all traffic to v1, mirrored to v2. The page
@@ -17,18 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MirroringTaskTest {
 
-  @TempDir static Path dir;
-  private static RunningBookinfo bookinfo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bookinfo = RunningBookinfo.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    bookinfo.close();
-  }
+  @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();
 
   @Test
   void v2ReceivesACopyOfEveryRequestAndTheUserOnlySeesV1() {

@@ -5,17 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bowline.kernel.demo.bookinfo.BookinfoKind;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Outlier detection on Bookinfo's ratings, three instances under load: one is killed; the caller's
@@ -27,18 +24,7 @@ class OutlierDetectionTaskTest {
   private static final String RATINGS_V1 = "|v1|ratings";
   private static final int CLIENTS = 4;
 
-  @TempDir static Path dir;
-  private static RunningBookinfo bookinfo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bookinfo = RunningBookinfo.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    bookinfo.close();
-  }
+  @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();
 
   @Test
   void aKilledInstanceIsEjectedAndRetriesHideIt() throws Exception {

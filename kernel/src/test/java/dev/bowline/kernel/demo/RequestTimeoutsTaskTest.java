@@ -2,13 +2,10 @@ package dev.bowline.kernel.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Istio's "Request timeouts" task on Bookinfo: a 2 s delay on ratings slows the page down; a 0.5 s
@@ -16,18 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RequestTimeoutsTaskTest {
 
-  @TempDir static Path dir;
-  private static RunningBookinfo bookinfo;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bookinfo = RunningBookinfo.start(dir);
-  }
-
-  @AfterAll
-  static void stop() {
-    bookinfo.close();
-  }
+  @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();
 
   @Test
   void aHalfSecondReviewsTimeoutCutsATwoSecondRatingsDelayShort() {

@@ -14,39 +14,50 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Bookinfo under {@code bowline demo} for the traffic-management task tests: the running demo, a
- * browser-like client through the ingress gateway, and the proxies' Prometheus counters.
+ * Bookinfo under {@code bowline demo} for the traffic-management task tests, one mesh per test
+ * class ({@code @RegisterExtension static final RunningBookinfo bookinfo = new RunningBookinfo();}):
+ * the running demo, a browser-like client through the ingress gateway, and the proxies'
+ * Prometheus counters.
  */
-final class RunningBookinfo implements AutoCloseable {
+final class RunningBookinfo implements BeforeAllCallback, AfterAllCallback {
 
-  private final PluginHost plugins;
-  private final Demo demo;
   private final HttpClient client = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+  private Path dir;
+  private PluginHost plugins;
+  private Demo demo;
 
-  private RunningBookinfo(PluginHost plugins, Demo demo) {
-    this.plugins = plugins;
-    this.demo = demo;
-  }
-
-  static RunningBookinfo start(Path dir) throws IOException {
-    PluginHost plugins = PluginHost.start(PluginHostConfig.of(dir.resolve("plugins")), new MetricRegistry());
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    dir = Files.createTempDirectory("bookinfo-test");
+    plugins = PluginHost.start(PluginHostConfig.of(dir.resolve("plugins")), new MetricRegistry());
     int gatewayPort;
     try (ServerSocket s = new ServerSocket(0)) {
       gatewayPort = s.getLocalPort();
     }
-    try {
-      return new RunningBookinfo(plugins,
-          Demo.start(new DemoOptions(gatewayPort, 0, 0, dir.resolve("data")), plugins));
-    } catch (IOException | RuntimeException e) {
+    demo = Demo.start(new DemoOptions(gatewayPort, 0, 0, dir.resolve("data")), plugins);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws IOException {
+    if (demo != null) {
+      demo.close();
+    }
+    if (plugins != null) {
       plugins.close();
-      throw e;
+    }
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 
@@ -129,9 +140,4 @@ final class RunningBookinfo implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    demo.close();
-    plugins.close();
-  }
 }

@@ -52,6 +52,9 @@ final class EnvoyTypes {
           .add(StdoutAccessLog.getDescriptor())
           .add(StderrAccessLog.getDescriptor())
           .add(TlsInspector.getDescriptor())
+          .add(
+              io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate
+                  .getDescriptor())
           .add(com.github.xds.type.v3.TypedStruct.getDescriptor())
           .add(com.github.udpa.udpa.type.v1.TypedStruct.getDescriptor())
           .add(Struct.getDescriptor())

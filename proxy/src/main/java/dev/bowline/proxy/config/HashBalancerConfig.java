@@ -7,12 +7,14 @@ import java.util.Map;
 /**
  * The balancer configuration of a consistent-hashing cluster: {@code ring_hash_lb_config} of a
  * {@code RING_HASH} cluster becomes {@code bowline.lb.ring_hash}'s {@code {minimumRingSize,
- * maximumRingSize}}, {@code maglev_lb_config} of a {@code MAGLEV} cluster {@code
+ * maximumRingSize, hashFunction}}, {@code maglev_lb_config} of a {@code MAGLEV} cluster {@code
  * bowline.lb.maglev}'s {@code {tableSize}}. Only the fields that are set go into the map (the
- * balancer's defaults are Envoy's: rings of 1024 to 8M entries, a Maglev table of 65537). Values
- * are checked against Envoy's rules here, so that errors name the Envoy field: ring sizes from 1
- * to 8388608 with the minimum not above the maximum, {@code hash_function} {@code XX_HASH} only,
- * a prime table size up to 5000011. Stateless.
+ * balancer's defaults are Envoy's: rings of 1024 to 8M entries hashed with {@code XX_HASH}, a
+ * Maglev table of 65537); {@code hash_function} goes in only as {@code MURMUR_HASH_2}, since
+ * {@code XX_HASH} is both its proto default and the balancer's. Values are checked against Envoy's
+ * rules here, so that errors name the Envoy field: ring sizes from 1 to 8388608 with the minimum
+ * not above the maximum, {@code hash_function} {@code XX_HASH} or {@code MURMUR_HASH_2}, a prime
+ * table size up to 5000011. Stateless.
  */
 final class HashBalancerConfig {
 
@@ -62,10 +64,13 @@ final class HashBalancerConfig {
 
   private static void ring(
       Cluster.RingHashLbConfig ring, String path, Problems problems, Map<String, Object> config) {
-    if (ring.getHashFunction() != Cluster.RingHashLbConfig.HashFunction.XX_HASH) {
-      problems.add(
-          Problems.join(path, "hash_function"),
-          ring.getHashFunction() + " is not supported by Bowline (only XX_HASH)");
+    switch (ring.getHashFunction()) {
+      case XX_HASH -> {} // the balancer's default
+      case MURMUR_HASH_2 -> config.put("hashFunction", "MURMUR_HASH_2");
+      default ->
+          problems.add(
+              Problems.join(path, "hash_function"),
+              "unknown value " + ring.getHashFunctionValue() + " (XX_HASH or MURMUR_HASH_2)");
     }
     String minPath = Problems.join(path, "minimum_ring_size");
     String maxPath = Problems.join(path, "maximum_ring_size");

@@ -23,9 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * from that decision until the next one, which tells its outcome (a not-retriable outcome then
  * counts {@code upstream_rq_retry_success}), or until {@link #close()}.
  *
- * <p>As a {@link PickContext} it excludes the hosts of earlier tries, as Envoy's {@code
- * previous_hosts} retry predicate does (which Istio always sets); the pickers still return an
- * excluded host when no other is left.
+ * <p>As a {@link PickContext} it excludes the hosts of earlier tries when the policy has Envoy's
+ * {@code previous_hosts} retry predicate (which Istio sets, except on routes to a consistent-hash
+ * destination); the pickers still return an excluded host when no other is left. Without it, as
+ * in Envoy, nothing is excluded.
  *
  * <p><b>Threading.</b> Confined to the request's event loop.
  */
@@ -123,7 +124,7 @@ final class RetryState implements PickContext {
 
   @Override
   public boolean isExcluded(UpstreamHost host) {
-    return tried.contains(host);
+    return policy.avoidsTriedHosts() && tried.contains(host);
   }
 
   /** The request ends (or stops retrying): gives back a retry's place in the breaker. */

@@ -21,6 +21,10 @@ import java.util.Set;
  * @param retriableStatusCodes the status codes retried under {@code retriable-status-codes}
  * @param backOffBase the base interval of the exponential back-off (Envoy's default 25 ms)
  * @param backOffMax the longest back-off (Envoy's default: 10 times the base)
+ * @param avoidsTriedHosts whether a retry avoids the hosts already tried ({@code
+ *     retry_host_predicate} {@code envoy.retry_host_predicates.previous_hosts}; without it, as in
+ *     Envoy, a retry goes wherever the balancer picks, so a hashing balancer keeps the request on
+ *     its host)
  */
 public record RetryPolicy(
     String retryOn,
@@ -29,7 +33,8 @@ public record RetryPolicy(
     Duration perTryTimeout,
     List<Integer> retriableStatusCodes,
     Duration backOffBase,
-    Duration backOffMax) {
+    Duration backOffMax,
+    boolean avoidsTriedHosts) {
 
   /** The conditions Envoy defines for HTTP and gRPC, which {@code retry_on} may list. */
   public static final Set<String> KNOWN_CONDITIONS =
@@ -55,6 +60,19 @@ public record RetryPolicy(
   public RetryPolicy {
     conditions = Set.copyOf(conditions);
     retriableStatusCodes = List.copyOf(retriableStatusCodes);
+  }
+
+  /** A policy without {@code retry_host_predicate}: retries do not avoid hosts already tried. */
+  public RetryPolicy(
+      String retryOn,
+      Set<String> conditions,
+      int numRetries,
+      Duration perTryTimeout,
+      List<Integer> retriableStatusCodes,
+      Duration backOffBase,
+      Duration backOffMax) {
+    this(retryOn, conditions, numRetries, perTryTimeout, retriableStatusCodes, backOffBase,
+        backOffMax, false);
   }
 
   /** The gRPC status codes the gRPC conditions name. */

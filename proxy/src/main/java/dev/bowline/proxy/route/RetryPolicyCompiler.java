@@ -1,13 +1,18 @@
 package dev.bowline.proxy.route;
 
 import dev.bowline.proxy.config.Problems;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Compiles a route's {@code retry_policy} into a {@link RetryPolicy} value. */
+/**
+ * Compiles a route's {@code retry_policy} into a {@link RetryPolicy} value: {@code retry_on},
+ * {@code num_retries}, {@code per_try_timeout}, {@code retriable_status_codes}, {@code
+ * retry_back_off} and {@code retry_host_predicate} (Envoy's {@code previous_hosts} only).
+ */
 final class RetryPolicyCompiler {
 
   private static final FieldAllowlist RETRY_POLICY =
@@ -17,7 +22,19 @@ final class RetryPolicyCompiler {
           "num_retries",
           "per_try_timeout",
           "retriable_status_codes",
-          "retry_back_off");
+          "retry_back_off",
+          "retry_host_predicate");
+  private static final FieldAllowlist HOST_PREDICATE =
+      FieldAllowlist.of(
+          io.envoyproxy.envoy.config.route.v3.RetryPolicy.RetryHostPredicate.getDescriptor(),
+          "name",
+          "typed_config");
+
+  /** The one retry host predicate Bowline has (Envoy's name for it). */
+  static final String PREVIOUS_HOSTS = "envoy.retry_host_predicates.previous_hosts";
+  /** Its config type: an empty message. */
+  static final String PREVIOUS_HOSTS_TYPE =
+      PreviousHostsPredicate.getDescriptor().getFullName();
   private static final FieldAllowlist RETRY_BACK_OFF =
       FieldAllowlist.of(
           io.envoyproxy.envoy.config.route.v3.RetryPolicy.RetryBackOff.getDescriptor(),
@@ -89,6 +106,10 @@ final class RetryPolicyCompiler {
         }
       }
     }
+    String predicatesPath = Problems.join(path, "retry_host_predicate");
+    for (int i = 0; i < policy.getRetryHostPredicateCount(); i++) {
+      hostPredicate(policy.getRetryHostPredicate(i), Problems.index(predicatesPath, i));
+    }
     if (problems.size() != before) {
       return null;
     }
@@ -99,6 +120,33 @@ final class RetryPolicyCompiler {
         perTryTimeout,
         codes,
         base,
-        max != null ? max : base.multipliedBy(10));
+        max != null ? max : base.multipliedBy(10),
+        policy.getRetryHostPredicateCount() > 0);
+  }
+
+  /**
+   * Checks a {@code retry_host_predicate} entry: Envoy's {@code previous_hosts}, named by its
+   * {@code typed_config} type ({@code PreviousHostsPredicate}, which has no fields) or, without
+   * one, by its name; any other predicate is refused.
+   */
+  private void hostPredicate(
+      io.envoyproxy.envoy.config.route.v3.RetryPolicy.RetryHostPredicate predicate, String path) {
+    HOST_PREDICATE.check(predicate, path, problems);
+    if (predicate.hasTypedConfig()) {
+      String typeUrl = predicate.getTypedConfig().getTypeUrl();
+      String type = typeUrl.substring(typeUrl.lastIndexOf('/') + 1);
+      if (!type.equals(PREVIOUS_HOSTS_TYPE)) {
+        problems.add(
+            Problems.join(path, "typed_config"),
+            "unsupported retry host predicate " + type + " (only " + PREVIOUS_HOSTS_TYPE + ")");
+      } else if (!predicate.getTypedConfig().getValue().isEmpty()) {
+        problems.add(Problems.join(path, "typed_config"), PREVIOUS_HOSTS_TYPE + " has no fields");
+      }
+    } else if (!predicate.getName().equals(PREVIOUS_HOSTS)) {
+      problems.add(
+          Problems.join(path, "name"),
+          "unsupported retry host predicate \"" + predicate.getName() + "\" (only "
+              + PREVIOUS_HOSTS + ")");
+    }
   }
 }

@@ -44,6 +44,19 @@ class HashBalancerConfigTest {
   }
 
   @Test
+  void murmurHash2IsPassedToTheRingHashBalancer() throws Exception {
+    ClusterConfig config =
+        translate(
+            """
+            lb_policy: RING_HASH
+            ring_hash_lb_config: {minimum_ring_size: 2048, hash_function: MURMUR_HASH_2}
+            """);
+
+    assertThat(config.lbConfig())
+        .isEqualTo(Map.of("minimumRingSize", 2048, "hashFunction", "MURMUR_HASH_2"));
+  }
+
+  @Test
   void maglevBecomesTheMaglevBalancerWithItsTableSize() throws Exception {
     ClusterConfig config = translate("lb_policy: MAGLEV\nmaglev_lb_config: {table_size: 65537}");
 
@@ -58,11 +71,11 @@ class HashBalancerConfigTest {
             problems(
                 """
                 lb_policy: RING_HASH
-                ring_hash_lb_config: {minimum_ring_size: 0, maximum_ring_size: 9000000, hash_function: MURMUR_HASH_2}
+                ring_hash_lb_config: {minimum_ring_size: 0, maximum_ring_size: 9000000, hash_function: 7}
                 """))
         .containsExactly(
-            "clusters[0].ring_hash_lb_config.hash_function: MURMUR_HASH_2 is not supported by"
-                + " Bowline (only XX_HASH)",
+            "clusters[0].ring_hash_lb_config.hash_function: unknown value 7 (XX_HASH or"
+                + " MURMUR_HASH_2)",
             "clusters[0].ring_hash_lb_config.minimum_ring_size: must be from 1 to 8388608, not 0",
             "clusters[0].ring_hash_lb_config.maximum_ring_size: must be from 1 to 8388608, not"
                 + " 9000000");

@@ -7,12 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Envoy's CORS filter through a running proxy, over real sockets (HTTP/1.1 and h2c). */
@@ -30,25 +27,7 @@ class CorsProxyTest {
   private static final String ORIGIN = "https://app.example.com";
 
   @TempDir Path dir;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-  private HelloUpstream app;
-
-  @BeforeEach
-  void startUpstream() throws Exception {
-    app = open(new HelloUpstream());
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T open(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final FilterProxyFixture fixture = new FilterProxyFixture();
 
   /** A route for {@code prefix} with Istio's CORS policy shape plus {@code extra} fields. */
   private static String corsRoute(String prefix, String extra) {
@@ -79,7 +58,7 @@ class CorsProxyTest {
   }
 
   private FilterProxy proxy(String routes) throws Exception {
-    return open(new FilterProxy(dir, CORS_FILTER, routes, app.port()));
+    return fixture.open(new FilterProxy(dir, CORS_FILTER, routes, fixture.app().port()));
   }
 
   private static Map<String, String> preflight(String origin) {
@@ -102,7 +81,7 @@ class CorsProxyTest {
     assertThat(r.headers().firstValue("access-control-allow-credentials")).contains("true");
     assertThat(r.headers().firstValue("x-bowline-response-flags")).isEmpty();
 
-    H2cClient h2 = open(new H2cClient(proxy.port()));
+    H2cClient h2 = fixture.open(new H2cClient(proxy.port()));
     H2cClient.Response h =
         h2.send(io.netty.handler.codec.http.HttpMethod.OPTIONS, "/api",
             Map.of("origin", "https://dev.example.com", "access-control-request-method", "POST"),
@@ -110,7 +89,7 @@ class CorsProxyTest {
     assertThat(h.status()).isEqualTo(200);
     assertThat(h.header("access-control-allow-origin")).isEqualTo("https://dev.example.com");
 
-    assertThat(app.seen).isEmpty();
+    assertThat(fixture.app().seen).isEmpty();
     assertThat(proxy.counter("envoy_http_cors_origin_valid", "ingress_http")).isEqualTo(2);
     assertThat(proxy.counter("bowline_http_local_replies_total", "response_flags=\"-\"")).isEqualTo(2);
   }
@@ -127,7 +106,7 @@ class CorsProxyTest {
     assertThat(r.headers().firstValue("access-control-expose-headers")).contains("x-upstream");
     assertThat(r.headers().firstValue("access-control-allow-methods")).isEmpty();
 
-    H2cClient h2 = open(new H2cClient(proxy.port()));
+    H2cClient h2 = fixture.open(new H2cClient(proxy.port()));
     H2cClient.Response h = h2.get("/api", Map.of("origin", ORIGIN));
     assertThat(h.header("access-control-allow-origin")).isEqualTo(ORIGIN);
     assertThat(h.body()).isEqualTo("hello GET");
@@ -149,7 +128,9 @@ class CorsProxyTest {
         proxy.send("OPTIONS", "/api", preflight("https://evil.example"), null);
     assertThat(forwarded.body()).isEqualTo("hello OPTIONS");
     assertThat(forwarded.headers().firstValue("access-control-allow-origin")).isEmpty();
-    assertThat(app.seen).extracting(HelloUpstream.Seen::method).containsExactly("GET", "GET", "OPTIONS");
+    assertThat(fixture.app().seen)
+        .extracting(HelloUpstream.Seen::method)
+        .containsExactly("GET", "GET", "OPTIONS");
   }
 
   @Test
@@ -160,7 +141,7 @@ class CorsProxyTest {
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEmpty();
     assertThat(r.headers().map().keySet()).noneMatch(k -> k.startsWith("access-control-"));
-    assertThat(app.seen).isEmpty();
+    assertThat(fixture.app().seen).isEmpty();
   }
 
   @Test

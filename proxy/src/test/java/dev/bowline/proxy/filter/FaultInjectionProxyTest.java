@@ -7,13 +7,10 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,25 +27,7 @@ class FaultInjectionProxyTest {
           .formatted(FAULT_TYPE);
 
   @TempDir Path dir;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-  private HelloUpstream app;
-
-  @BeforeEach
-  void startUpstream() throws Exception {
-    app = open(new HelloUpstream());
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T open(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final FilterProxyFixture fixture = new FilterProxyFixture();
 
   /** A route for {@code prefix} to {@code app} with this per-route HTTPFault (YAML fields). */
   private static String faultRoute(String prefix, String fault, String timeout) {
@@ -64,7 +43,7 @@ class FaultInjectionProxyTest {
   }
 
   private FilterProxy proxy(String routes) throws Exception {
-    return open(new FilterProxy(dir, FAULT_FILTER, routes, app.port()));
+    return fixture.open(new FilterProxy(dir, FAULT_FILTER, routes, fixture.app().port()));
   }
 
   private static List<String> awaitLog(FilterProxy proxy, int lines) {
@@ -82,13 +61,13 @@ class FaultInjectionProxyTest {
     assertThat(r.body()).isEqualTo("fault filter abort");
     assertThat(r.headers().firstValue("x-bowline-response-flags")).contains("FI");
 
-    H2cClient h2 = open(new H2cClient(proxy.port()));
+    H2cClient h2 = fixture.open(new H2cClient(proxy.port()));
     H2cClient.Response h = h2.get("/two", Map.of());
     assertThat(h.status()).isEqualTo(503);
     assertThat(h.body()).isEqualTo("fault filter abort");
     assertThat(h.header("x-bowline-response-flags")).isEqualTo("FI");
 
-    assertThat(app.seen).isEmpty();
+    assertThat(fixture.app().seen).isEmpty();
     assertThat(awaitLog(proxy, 2)).containsExactly("/one 503 FI", "/two 503 FI");
     assertThat(proxy.counter("bowline_http_local_replies_total", "response_flags=\"FI\"")).isEqualTo(2);
     assertThat(proxy.counter("envoy_http_fault_aborts_injected", "ingress_http")).isEqualTo(2);
@@ -112,14 +91,14 @@ class FaultInjectionProxyTest {
     // forwarded, not a local reply: no flags header, but DI in the access log
     assertThat(r.headers().firstValue("x-bowline-response-flags")).isEmpty();
 
-    H2cClient h2 = open(new H2cClient(proxy.port()));
+    H2cClient h2 = fixture.open(new H2cClient(proxy.port()));
     start = System.nanoTime();
     H2cClient.Response h = h2.get("/slow2", Map.of());
     took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(h.status()).isEqualTo(200);
     assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200));
 
-    assertThat(app.seen).hasSize(2);
+    assertThat(fixture.app().seen).hasSize(2);
     assertThat(awaitLog(proxy, 2)).containsExactly("/slow 200 DI", "/slow2 200 DI");
     assertThat(proxy.counter("envoy_http_fault_delays_injected", "ingress_http")).isEqualTo(2);
   }
@@ -140,13 +119,15 @@ class FaultInjectionProxyTest {
     String body = "x".repeat(200_000);
     HttpResponse<String> r = proxy.send("POST", "/upload", Map.of(), body);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(app.seen).singleElement().satisfies(s -> assertThat(s.body()).isEqualTo(body));
+    assertThat(fixture.app().seen)
+        .singleElement()
+        .satisfies(s -> assertThat(s.body()).isEqualTo(body));
 
-    H2cClient h2 = open(new H2cClient(proxy.port()));
+    H2cClient h2 = fixture.open(new H2cClient(proxy.port()));
     H2cClient.Response h =
         h2.send(io.netty.handler.codec.http.HttpMethod.POST, "/upload2", Map.of(), "h2 body");
     assertThat(h.status()).isEqualTo(200);
-    assertThat(app.seen.get(1).body()).isEqualTo("h2 body");
+    assertThat(fixture.app().seen.get(1).body()).isEqualTo("h2 body");
   }
 
   @Test
@@ -183,7 +164,7 @@ class FaultInjectionProxyTest {
     for (int i = 0; i < 20; i++) {
       assertThat(proxy.get("/n" + i).statusCode()).isEqualTo(200);
     }
-    assertThat(app.seen).hasSize(20);
+    assertThat(fixture.app().seen).hasSize(20);
     assertThat(proxy.counter("envoy_http_fault_delays_injected", "ingress_http")).isZero();
   }
 
@@ -201,7 +182,7 @@ class FaultInjectionProxyTest {
         faultRoute("/teapot", "abort: {http_status: 418, percentage: {numerator: 100}}", "10s")
             + faultRoute("/none", "", "10s")
             + "- match: {prefix: /}\n  route: {cluster: app}\n";
-    FilterProxy proxy = open(new FilterProxy(dir, filter, routes, app.port()));
+    FilterProxy proxy = fixture.open(new FilterProxy(dir, filter, routes, fixture.app().port()));
     assertThat(proxy.get("/other").statusCode()).isEqualTo(500);
     assertThat(proxy.get("/teapot").statusCode()).isEqualTo(418);
     assertThat(proxy.get("/none").statusCode()).isEqualTo(200); // the route's empty fault replaces
@@ -225,12 +206,12 @@ class FaultInjectionProxyTest {
   @Test
   void aRoutesFaultNeedsTheFilterInTheConnectionManager() throws Exception {
     FilterProxy proxy =
-        open(
+        fixture.open(
             new FilterProxy(
                 dir,
                 "",
                 faultRoute("/", "abort: {http_status: 503, percentage: {numerator: 100}}", "10s"),
-                app.port()));
+                fixture.app().port()));
     assertThat(proxy.get("/").statusCode()).isEqualTo(200); // as Envoy: no filter, no fault
   }
 

@@ -7,12 +7,9 @@ import static org.awaitility.Awaitility.await;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Envoy's local rate limit through a running proxy, over real sockets (HTTP/1.1 and h2c). */
@@ -31,25 +28,7 @@ class LocalRateLimitProxyTest {
           .formatted(LOCAL_RATE_LIMIT_TYPE);
 
   @TempDir Path dir;
-  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-  private HelloUpstream app;
-
-  @BeforeEach
-  void startUpstream() throws Exception {
-    app = open(new HelloUpstream());
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    while (!resources.isEmpty()) {
-      resources.pop().close();
-    }
-  }
-
-  private <T extends AutoCloseable> T open(T resource) {
-    resources.push(resource);
-    return resource;
-  }
+  @RegisterExtension final FilterProxyFixture fixture = new FilterProxyFixture();
 
   /** A route to {@code app} with a local rate limit ({@code limit}: LocalRateLimit fields). */
   private static String limitedRoute(String prefix, String limit, String routeExtra) {
@@ -72,7 +51,8 @@ class LocalRateLimitProxyTest {
   }
 
   private FilterProxy proxy(String routes, boolean useRemoteAddress) throws Exception {
-    return open(new FilterProxy(dir, ISTIO_FILTER, routes, app.port(), 0, useRemoteAddress));
+    return fixture.open(
+        new FilterProxy(dir, ISTIO_FILTER, routes, fixture.app().port(), 0, useRemoteAddress));
   }
 
   private static void assertLimited(HttpResponse<String> r) {
@@ -100,13 +80,13 @@ class LocalRateLimitProxyTest {
     assertLimited(third);
     assertThat(third.headers().firstValue("x-limit")).contains("two-per-hour");
 
-    H2cClient h2 = open(new H2cClient(proxy.port()));
+    H2cClient h2 = fixture.open(new H2cClient(proxy.port()));
     H2cClient.Response h = h2.get("/d", Map.of());
     assertThat(h.status()).isEqualTo(429);
     assertThat(h.header("x-envoy-ratelimited")).isEqualTo("true");
     assertThat(h.header("x-bowline-response-flags")).isEqualTo("RL");
 
-    assertThat(app.seen).hasSize(2);
+    assertThat(fixture.app().seen).hasSize(2);
     await().atMost(Duration.ofSeconds(10)).until(() -> proxy.accessLogLines().size() >= 4);
     assertThat(proxy.accessLogLines()).containsExactly("/a 200 -", "/b 200 -", "/c 429 RL", "/d 429 RL");
     assertThat(proxy.counter("bowline_http_local_replies_total", "response_flags=\"RL\"")).isEqualTo(2);
@@ -192,7 +172,7 @@ class LocalRateLimitProxyTest {
             .formatted(LOCAL_RATE_LIMIT_TYPE);
     String routes =
         "- match: {prefix: /a}\n  route: {cluster: app}\n- match: {prefix: /b}\n  route: {cluster: app}\n";
-    FilterProxy proxy = open(new FilterProxy(dir, filter, routes, app.port()));
+    FilterProxy proxy = fixture.open(new FilterProxy(dir, filter, routes, fixture.app().port()));
     assertThat(proxy.get("/a").statusCode()).isEqualTo(200);
     assertLimited(proxy.get("/b")); // one bucket for the connection manager
     assertThat(proxy.counter("envoy_http_local_rate_limit_enforced", "everything")).isEqualTo(1);

@@ -221,9 +221,32 @@ class ConsistentHashProxyTest {
   }
 
   @Test
+  void withoutThePreviousHostsPredicateARetryStaysOnTheHashedHost() throws Exception {
+    RoutingProxy proxy =
+        proxy("- header: {header_name: x-user}", "{retry_on: 5xx, num_retries: 2}", RING_HASH);
+    String expected = expectedUpstream(XxHash64.hash("alice"));
+    RecordingUpstream hashed =
+        upstreams.stream().filter(u -> u.name.equals(expected)).findFirst().orElseThrow();
+    hashed.failures.set(1);
+
+    try (Http1TestClient client = new Http1TestClient(proxy.port())) {
+      Http1TestClient.Response r = client.get("app", "/sticky", "x-user: alice");
+
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.bodyText()).as("the retry keeps the request on its host").isEqualTo(expected);
+    }
+    assertThat(hashed.seen).extracting(RecordingUpstream.Seen::path).containsExactly("/sticky", "/sticky");
+    assertThat(upstreams).filteredOn(u -> u != hashed).allSatisfy(u -> assertThat(u.seen).isEmpty());
+  }
+
+  @Test
   void aRetryLeavesTheHashedHostForTheNextOneAndSetsTheCookieOnce() throws Exception {
     RoutingProxy proxy =
-        proxy("- cookie: {name: sticky, ttl: 60s}", "{retry_on: 5xx, num_retries: 2}", RING_HASH);
+        proxy(
+            "- cookie: {name: sticky, ttl: 60s}",
+            "{retry_on: 5xx, num_retries: 2,"
+                + " retry_host_predicate: [{name: envoy.retry_host_predicates.previous_hosts}]}",
+            RING_HASH);
 
     try (Http1TestClient client = new Http1TestClient(proxy.port())) {
       // Learn this connection's cookie and upstream, then make that upstream fail once.

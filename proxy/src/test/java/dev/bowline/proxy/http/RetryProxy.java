@@ -1,43 +1,25 @@
 package dev.bowline.proxy.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.google.protobuf.util.JsonFormat;
 import dev.bowline.proxy.config.AccessLogConfig;
 import dev.bowline.proxy.config.ClusterConfig;
-import dev.bowline.proxy.config.FilterChainConfig;
-import dev.bowline.proxy.config.HttpConnectionManagerConfig;
-import dev.bowline.proxy.config.HttpFilterConfig;
-import dev.bowline.proxy.config.ListenerConfig;
-import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.server.ProxyServer;
-import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.lb.BuiltinLoadBalancers;
-import dev.bowline.spi.model.Endpoint;
-import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A running proxy for the retry tests: one listener ({@code ingress}) with routes written as Envoy
- * YAML and an access log of {@code "%REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_HOST%"}
- * lines, in front of the clusters a test gives.
+ * A running proxy for the retry tests: a {@link RoutingProxy} on one event loop with an access log
+ * of {@code "%REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_HOST%"} lines, in front of the
+ * clusters a test gives.
  */
 final class RetryProxy implements AutoCloseable {
 
   static final String LOG_FORMAT = "%REQ(:PATH)% %RESPONSE_CODE% %RESPONSE_FLAGS% %UPSTREAM_HOST%\n";
 
-  private final ProxyServer server;
+  private final RoutingProxy proxy;
   private final Path accessLog;
 
   /**
@@ -46,37 +28,14 @@ final class RetryProxy implements AutoCloseable {
    */
   RetryProxy(Path dir, String routesYaml, int bufferLimit, ClusterConfig... clusters) throws Exception {
     accessLog = dir.resolve("access.log");
-    server = new ProxyServer(1, BuiltinLoadBalancers.newRegistry(), f -> null, new MetricRegistry());
-    RouteConfiguration routes =
-        routes("virtual_hosts:\n- name: all\n  domains: ['*']\n  routes:\n" + routesYaml.indent(2));
-    HttpConnectionManagerConfig http =
-        new HttpConnectionManagerConfig(
-            "ingress_http",
-            HttpConnectionManagerConfig.CodecType.AUTO,
-            routes,
-            List.of(new HttpFilterConfig(HttpFilterConfig.ROUTER, Map.of())),
-            60,
-            100,
-            Duration.ofSeconds(10),
-            Duration.ofMinutes(5),
-            Duration.ofHours(1),
-            Duration.ofSeconds(5),
-            false,
-            0,
-            true,
-            true,
-            true,
-            HttpConnectionManagerConfig.EscapedSlashesAction.REJECT_REQUEST,
-            HttpConnectionManagerConfig.Http2Settings.EDGE,
-            List.of(new AccessLogConfig(accessLog.toString(), LOG_FORMAT)));
-    ListenerConfig listener =
-        new ListenerConfig(
-            "ingress",
-            new InetSocketAddress("127.0.0.1", 0),
-            List.of(new FilterChainConfig(List.of(), List.of(), Optional.empty(), http)),
-            0,
-            bufferLimit);
-    server.apply(new ProxyConfig(Optional.empty(), List.of(listener), List.of(clusters)));
+    proxy =
+        new RoutingProxy(
+            1,
+            BuiltinLoadBalancers.newRegistry(),
+            routesYaml,
+            bufferLimit,
+            List.of(new AccessLogConfig(accessLog.toString(), LOG_FORMAT)),
+            clusters);
   }
 
   RetryProxy(Path dir, String routesYaml, ClusterConfig... clusters) throws Exception {
@@ -90,46 +49,24 @@ final class RetryProxy implements AutoCloseable {
       ClusterConfig.UpstreamProtocol protocol,
       ClusterConfig.CircuitBreakerLimits limits,
       int... ports) {
-    List<Endpoint> endpoints =
-        Arrays.stream(ports).mapToObj(p -> Endpoint.of("127.0.0.1", p)).toList();
-    return new ClusterConfig(
-        name,
-        ClusterConfig.Discovery.STATIC,
-        endpoints,
-        lbPolicy,
-        Map.of(),
-        Duration.ofSeconds(2),
-        protocol,
-        Optional.empty(),
-        limits,
-        Duration.ofHours(1),
-        0);
+    return RoutingProxy.cluster(name, lbPolicy, protocol, limits, ports);
   }
 
   static ClusterConfig cluster(String name, int... ports) {
-    return cluster(
-        name,
-        "bowline.lb.round_robin",
-        ClusterConfig.UpstreamProtocol.HTTP1,
-        ClusterConfig.CircuitBreakerLimits.DEFAULTS,
-        ports);
+    return RoutingProxy.cluster(name, ports);
   }
 
   int port() {
-    return server.listenerAddress("ingress").orElseThrow().getPort();
+    return proxy.port();
   }
 
   ProxyServer server() {
-    return server;
+    return proxy.server();
   }
 
   /** The value of {@code envoy_cluster_<name>{envoy_cluster_name="cluster"}}, 0 when absent. */
   long clusterCounter(String name, String cluster) {
-    Matcher m =
-        Pattern.compile(
-                "(?m)^envoy_cluster_" + name + "\\{envoy_cluster_name=\"" + Pattern.quote(cluster) + "\"} (\\d+)$")
-            .matcher(server.metrics().renderPrometheus());
-    return m.find() ? Long.parseLong(m.group(1)) : 0;
+    return proxy.clusterCounter("envoy_cluster_" + name, cluster);
   }
 
   /** The access log's lines so far. */
@@ -141,19 +78,8 @@ final class RetryProxy implements AutoCloseable {
     }
   }
 
-  private static RouteConfiguration routes(String yaml) {
-    try {
-      Object tree = new ObjectMapper(new YAMLFactory()).readValue(yaml, Object.class);
-      RouteConfiguration.Builder b = RouteConfiguration.newBuilder();
-      JsonFormat.parser().merge(new ObjectMapper().writeValueAsString(tree), b);
-      return b.build();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   @Override
   public void close() {
-    server.close();
+    proxy.close();
   }
 }

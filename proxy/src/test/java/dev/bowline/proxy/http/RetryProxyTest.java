@@ -160,7 +160,8 @@ class RetryProxyTest {
     // host half of the time.
     RetryProxy proxy =
         proxy(
-            "{retry_on: connect-failure, num_retries: 1}",
+            "{retry_on: connect-failure, num_retries: 1,"
+                + " retry_host_predicate: [{name: envoy.retry_host_predicates.previous_hosts}]}",
             RetryProxy.cluster(
                 "app",
                 "bowline.lb.random",

@@ -167,7 +167,7 @@ class RetryStateTest {
   @Test
   void hostsAlreadyTriedAreExcludedFromLaterPicks() throws Exception {
     Cluster c = cluster(3, 1001, 1002, 1003);
-    RetryState state = new RetryState(policy("5xx", 3), c);
+    RetryState state = new RetryState(avoidingTriedHosts(policy("5xx", 3)), c);
     ClusterHost first = c.pick(state);
     state.tried(first);
     ClusterHost second = c.pick(state);
@@ -178,5 +178,20 @@ class RetryStateTest {
     assertThat(state.isExcluded(first)).isTrue();
     state.tried(third);
     assertThat(c.pick(state)).as("every host tried: the picker still answers").isNotNull();
+  }
+
+  @Test
+  void withoutThePreviousHostsPredicateNoHostIsExcluded() throws Exception {
+    Cluster c = cluster(3, 1001, 1002, 1003);
+    RetryState state = new RetryState(policy("5xx", 3), c);
+    ClusterHost first = c.pick(state);
+    state.tried(first);
+
+    assertThat(state.isExcluded(first)).as("as in Envoy without retry_host_predicate").isFalse();
+  }
+
+  private static RetryPolicy avoidingTriedHosts(RetryPolicy p) {
+    return new RetryPolicy(p.retryOn(), p.conditions(), p.numRetries(), p.perTryTimeout(),
+        p.retriableStatusCodes(), p.backOffBase(), p.backOffMax(), true);
   }
 }

@@ -3,6 +3,7 @@ package dev.bowline.proxy.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.google.protobuf.util.JsonFormat;
+import dev.bowline.proxy.config.AccessLogConfig;
 import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.FilterChainConfig;
 import dev.bowline.proxy.config.HttpConnectionManagerConfig;
@@ -28,25 +29,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A running proxy for the hashing and mirroring tests: one listener ({@code ingress}) whose routes
- * are written as Envoy YAML (one virtual host for every domain), in front of the clusters a test
- * gives, with the balancers of a registry the test may add to.
+ * A running proxy for the hashing, mirroring and retry tests: one listener ({@code ingress}) whose
+ * routes are written as Envoy YAML (one virtual host for every domain), in front of the clusters a
+ * test gives, with the balancers of a registry the test may add to.
  */
 final class RoutingProxy implements AutoCloseable {
 
   private final ProxyServer server;
 
   /**
+   * @param threads the proxy's event loop threads
    * @param routesYaml the routes of one virtual host for every domain
    * @param bufferLimit the listener's {@code per_connection_buffer_limit_bytes}
+   * @param accessLogs the connection manager's access logs
    */
   RoutingProxy(
+      int threads,
       FactoryRegistry<LoadBalancerFactory<?>> balancers,
       String routesYaml,
       int bufferLimit,
+      List<AccessLogConfig> accessLogs,
       ClusterConfig... clusters)
       throws Exception {
-    server = new ProxyServer(2, balancers, f -> null, new MetricRegistry());
+    server = new ProxyServer(threads, balancers, f -> null, new MetricRegistry());
     RouteConfiguration routes =
         routes("virtual_hosts:\n- name: all\n  domains: ['*']\n  routes:\n" + routesYaml.indent(2));
     HttpConnectionManagerConfig http =
@@ -68,7 +73,7 @@ final class RoutingProxy implements AutoCloseable {
             true,
             HttpConnectionManagerConfig.EscapedSlashesAction.REJECT_REQUEST,
             HttpConnectionManagerConfig.Http2Settings.EDGE,
-            List.of());
+            accessLogs);
     ListenerConfig listener =
         new ListenerConfig(
             "ingress",
@@ -79,12 +84,27 @@ final class RoutingProxy implements AutoCloseable {
     server.apply(new ProxyConfig(Optional.empty(), List.of(listener), List.of(clusters)));
   }
 
+  /** Two event loops, no access log. */
+  RoutingProxy(
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      String routesYaml,
+      int bufferLimit,
+      ClusterConfig... clusters)
+      throws Exception {
+    this(2, balancers, routesYaml, bufferLimit, List.of(), clusters);
+  }
+
   RoutingProxy(String routesYaml, ClusterConfig... clusters) throws Exception {
     this(BuiltinLoadBalancers.newRegistry(), routesYaml, 1024 * 1024, clusters);
   }
 
-  /** An HTTP/1.1 cluster of 127.0.0.1 endpoints balanced by {@code lbPolicy}. */
-  static ClusterConfig cluster(String name, String lbPolicy, int... ports) {
+  /** A cluster of 127.0.0.1 endpoints balanced by {@code lbPolicy}. */
+  static ClusterConfig cluster(
+      String name,
+      String lbPolicy,
+      ClusterConfig.UpstreamProtocol protocol,
+      ClusterConfig.CircuitBreakerLimits limits,
+      int... ports) {
     List<Endpoint> endpoints =
         Arrays.stream(ports).mapToObj(p -> Endpoint.of("127.0.0.1", p)).toList();
     return new ClusterConfig(
@@ -94,11 +114,21 @@ final class RoutingProxy implements AutoCloseable {
         lbPolicy,
         Map.of(),
         Duration.ofSeconds(2),
-        ClusterConfig.UpstreamProtocol.HTTP1,
+        protocol,
         Optional.empty(),
-        ClusterConfig.CircuitBreakerLimits.DEFAULTS,
+        limits,
         Duration.ofHours(1),
         0);
+  }
+
+  /** An HTTP/1.1 cluster of 127.0.0.1 endpoints balanced by {@code lbPolicy}. */
+  static ClusterConfig cluster(String name, String lbPolicy, int... ports) {
+    return cluster(
+        name,
+        lbPolicy,
+        ClusterConfig.UpstreamProtocol.HTTP1,
+        ClusterConfig.CircuitBreakerLimits.DEFAULTS,
+        ports);
   }
 
   static ClusterConfig cluster(String name, int... ports) {

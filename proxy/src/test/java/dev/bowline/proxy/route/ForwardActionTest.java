@@ -2,6 +2,9 @@ package dev.bowline.proxy.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -225,6 +228,39 @@ class ForwardActionTest {
   }
 
   @Test
+  void thePreviousHostsRetryPredicateMakesRetriesAvoidTriedHosts() throws Exception {
+    ForwardAction byName =
+        forward(
+            "- {match: {prefix: /}, route: {cluster: c, retry_policy: {retry_on: 5xx,"
+                + " retry_host_predicate: [{name: envoy.retry_host_predicates.previous_hosts}]}}}");
+    assertThat(byName.retryPolicy().orElseThrow().avoidsTriedHosts()).isTrue();
+
+    // By its typed_config type, whatever the name (as Envoy looks extensions up).
+    RouteConfiguration.Builder typed =
+        RouteYaml.parse(
+                "virtual_hosts: [{name: vh, domains: ['*'], routes: [{match: {prefix: /}, route:"
+                    + " {cluster: c, retry_policy: {retry_on: 5xx,"
+                    + " retry_host_predicate: [{name: any}]}}}]}]")
+            .toBuilder();
+    typed.getVirtualHostsBuilder(0).getRoutesBuilder(0).getRouteBuilder().getRetryPolicyBuilder()
+        .getRetryHostPredicateBuilder(0)
+        .setTypedConfig(Any.pack(PreviousHostsPredicate.getDefaultInstance()));
+    ForwardAction byType =
+        (ForwardAction)
+            RouteTable.compile(typed.build(), RouteYaml.PATH).route(TestRequest.of("/")).action();
+    assertThat(byType.retryPolicy().orElseThrow().avoidsTriedHosts()).isTrue();
+    assertThat(
+            RouteYaml.problems(
+                "virtual_hosts: [{name: vh, domains: ['*'], routes: [{match: {prefix: /}, route:"
+                    + " {cluster: c, retry_policy: {retry_on: 5xx, retry_host_predicate:"
+                    + " [{name: envoy.retry_host_predicates.omit_host_metadata}]}}}]}]"))
+        .containsExactly(
+            "route_config.virtual_hosts[0].routes[0].route.retry_policy.retry_host_predicate[0].name: unsupported retry host"
+                + " predicate \"envoy.retry_host_predicates.omit_host_metadata\" (only"
+                + " envoy.retry_host_predicates.previous_hosts)");
+  }
+
+  @Test
   void retryPolicyDefaults() {
     ForwardAction action =
         forward("- {match: {prefix: /}, route: {cluster: c, retry_policy: {retry_on: reset}}}");
@@ -235,6 +271,7 @@ class ForwardActionTest {
     assertThat(policy.backOffBase()).isEqualTo(Duration.ofMillis(25));
     assertThat(policy.backOffMax()).isEqualTo(Duration.ofMillis(250));
     assertThat(forward("- {match: {prefix: /}, route: {cluster: c}}").retryPolicy()).isEmpty();
+    assertThat(policy.avoidsTriedHosts()).as("no retry_host_predicate").isFalse();
   }
 
   @Test

@@ -150,7 +150,8 @@ class RouteConfigErrorsTest {
             route + "[0].decorator: not supported by Bowline",
             route + "[0].route.auto_host_rewrite: not supported by Bowline",
             route + "[0].route.hash_policy[0].filter_state: not supported by Bowline",
-            route + "[0].route.retry_policy.retry_host_predicate: not supported by Bowline",
+            route + "[0].route.retry_policy.retry_host_predicate[0].name: unsupported retry host"
+                + " predicate \"previous_hosts\" (only envoy.retry_host_predicates.previous_hosts)",
             route + "[1].match.headers[0].range_match: not supported by Bowline",
             route + "[1].route.weighted_clusters.runtime_key_prefix: not supported by Bowline",
             route + "[1].route.weighted_clusters.clusters[0].metadata_match: not supported by Bowline",

@@ -1,5 +1,6 @@
 package dev.bowline.kernel.pilot.translate;
 
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import dev.bowline.kernel.pilot.istio.LocalRateLimitAnnotation.Bucket;
 import dev.bowline.kernel.pilot.istio.LocalRateLimitAnnotation.PerClient;
@@ -18,8 +19,10 @@ import java.util.Locale;
  * route gets its {@code token_bucket} in {@code typed_per_filter_config}, enabled and enforced for
  * every request. Per client, the route's config also has one descriptor whose entry value is empty
  * (one bucket per distinct value), and the route's {@code rate_limits} produce that descriptor:
- * {@code request_headers} (descriptor key = the header name) or {@code remote_address}. Requests
- * that produce no descriptor (the header missing) share the route's bucket. Stateless.
+ * {@code request_headers} (descriptor key = the header name) or {@code remote_address}, and
+ * {@code always_consume_default_token_bucket} is false: a client's request takes a token from its
+ * own bucket only, and requests that produce no descriptor (the header missing) share the route's
+ * bucket. Stateless.
  */
 final class LocalRateLimits {
 
@@ -55,6 +58,9 @@ final class LocalRateLimits {
           LocalRateLimitDescriptor.newBuilder()
               .addEntries(RateLimitDescriptor.Entry.newBuilder().setKey(descriptorKey(pc)).setValue(""))
               .setTokenBucket(tokens));
+      // A client's request takes a token from its own bucket only: the route's bucket is for the
+      // requests that produce no descriptor (the header missing).
+      b.setAlwaysConsumeDefaultTokenBucket(BoolValue.of(false));
     }
     return b.build();
   }

@@ -41,8 +41,11 @@ import java.util.TreeSet;
  *       topology.istio.io/subzone}).
  * </ul>
  *
- * The cluster gets {@code common_lb_config.locality_weighted_lb_config} when {@code distribute}
- * is set, or failover rules are given and apply. Stateless.
+ * Where Istio gives the cluster {@code common_lb_config.locality_weighted_lb_config} (with {@code
+ * distribute}, or failover rules that apply), Pilot does not: the proxy weighs endpoints, not
+ * localities. With {@code distribute}, each locality's weight is folded into its endpoints' weights
+ * instead (see {@link #foldLocalityWeights}); otherwise a locality's weight is the sum of its
+ * endpoints' and endpoint weights alone give the same shares. Stateless.
  */
 final class LocalityLoadBalancing {
 
@@ -73,17 +76,6 @@ final class LocalityLoadBalancing {
   static boolean perProxy(TrafficPolicy policy) {
     LocalityLbSetting s = setting(policy);
     return s != null && (!s.distribute().isEmpty() || hasOutlierDetection(policy));
-  }
-
-  /** Whether a cluster of {@code policy} gets {@code locality_weighted_lb_config}. */
-  static boolean localityWeighted(TrafficPolicy policy) {
-    LocalityLbSetting s = setting(policy);
-    if (s == null) {
-      return false;
-    }
-    return !s.distribute().isEmpty()
-        || (hasOutlierDetection(policy)
-            && (!s.failover().isEmpty() || !s.failoverPriority().isEmpty()));
   }
 
   /** The label names the endpoints of a cluster of {@code policy} are prioritised by. */
@@ -151,7 +143,79 @@ final class LocalityLoadBalancing {
       }
       cla.addEndpoints(b);
     }
+    if (result != out) {
+      foldLocalityWeights(cla);
+    }
     return cla.build();
+  }
+
+  /** Below this common multiple of the localities' endpoint weights, folding is exact. */
+  private static final long EXACT_FOLD_LIMIT = 1_000_000;
+  /** Otherwise each locality's weight is split at this resolution (per locality weight unit). */
+  private static final long FOLD_RESOLUTION = 10_000;
+
+  /**
+   * Moves the localities' weights into their endpoints' weights: an endpoint of weight {@code w}
+   * in a locality of weight {@code W} whose endpoints weigh {@code S} together gets {@code w * W /
+   * S} (scaled to whole numbers, then divided by their greatest common divisor). A balancer that
+   * weighs endpoints then sends each locality its share without locality-weighted balancing, the
+   * way Envoy's hashing balancers fold locality weights into host weights. The locality weights
+   * stay (proxyless gRPC clients weigh localities themselves and endpoints not at all).
+   */
+  private static void foldLocalityWeights(ClusterLoadAssignment.Builder cla) {
+    long lcm = 1;
+    for (LocalityLbEndpoints l : cla.getEndpointsList()) {
+      lcm = lcm(lcm, endpointWeight(l));
+      if (lcm > EXACT_FOLD_LIMIT) {
+        break;
+      }
+    }
+    boolean exact = lcm <= EXACT_FOLD_LIMIT;
+    List<long[]> weights = new ArrayList<>();
+    long gcd = 0;
+    for (LocalityLbEndpoints l : cla.getEndpointsList()) {
+      long sum = endpointWeight(l);
+      long[] w = new long[l.getLbEndpointsCount()];
+      for (int i = 0; i < w.length; i++) {
+        long own = l.getLbEndpoints(i).getLoadBalancingWeight().getValue();
+        long locality = l.getLoadBalancingWeight().getValue();
+        w[i] =
+            exact
+                ? own * locality * (lcm / sum)
+                : Math.max(1, Math.round((double) own * locality * FOLD_RESOLUTION / sum));
+        gcd = gcd(gcd, w[i]);
+      }
+      weights.add(w);
+    }
+    for (int l = 0; l < weights.size(); l++) {
+      LocalityLbEndpoints.Builder b = cla.getEndpointsBuilder(l);
+      long[] w = weights.get(l);
+      for (int i = 0; i < w.length; i++) {
+        long folded = Math.min(Integer.MAX_VALUE, w[i] / Math.max(1, gcd));
+        b.getLbEndpointsBuilder(i).setLoadBalancingWeight(UInt32Value.of((int) folded));
+      }
+    }
+  }
+
+  private static long endpointWeight(LocalityLbEndpoints l) {
+    long sum = 0;
+    for (var e : l.getLbEndpointsList()) {
+      sum += e.getLoadBalancingWeight().getValue();
+    }
+    return Math.max(1, sum);
+  }
+
+  private static long gcd(long a, long b) {
+    while (b != 0) {
+      long t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  private static long lcm(long a, long b) {
+    return a / gcd(a, b) * b;
   }
 
   private static List<Group> distribute(

@@ -142,11 +142,6 @@ final class OutboundClusters {
       b.getCommonLbConfigBuilder()
           .setHealthyPanicThreshold(Percent.newBuilder().setValue(outlier.minHealthPercent()));
     }
-    if (LocalityLoadBalancing.localityWeighted(policy)) {
-      b.getCommonLbConfigBuilder()
-          .setLocalityWeightedLbConfig(
-              Cluster.CommonLbConfig.LocalityWeightedLbConfig.getDefaultInstance());
-    }
     if (spec.healthCheck() != null) {
       b.addHealthChecks(HealthChecks.of(
           spec.healthCheck(), spec.port().protocol(), spec.service().hostname().value(), where));

@@ -35,6 +35,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction.HashPolicy;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
@@ -72,12 +73,23 @@ final class VirtualServiceRoutes {
   static final String DEFAULT_RETRY_ON =
       "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes";
 
-  /** Istio's default retry policy: 2 retries, 503 retriable. */
+  /**
+   * Envoy's {@code previous_hosts} retry predicate, which Istio puts on every retry policy except
+   * on routes to one consistent-hash destination: a retry prefers a host not tried yet.
+   */
+  static final RetryPolicy.RetryHostPredicate PREVIOUS_HOSTS =
+      RetryPolicy.RetryHostPredicate.newBuilder()
+          .setName("envoy.retry_host_predicates.previous_hosts")
+          .setTypedConfig(Any.pack(PreviousHostsPredicate.getDefaultInstance()))
+          .build();
+
+  /** Istio's default retry policy: 2 retries, 503 retriable, hosts already tried avoided. */
   static final RetryPolicy DEFAULT_RETRY_POLICY =
       RetryPolicy.newBuilder()
           .setRetryOn(DEFAULT_RETRY_ON)
           .setNumRetries(UInt32Value.of(2))
           .addRetriableStatusCodes(503)
+          .addRetryHostPredicate(PREVIOUS_HOSTS)
           .build();
 
   /** Istio's default route timeout: none. */
@@ -256,6 +268,10 @@ final class VirtualServiceRoutes {
     a.setTimeout(timeout(rule.timeout(), where + ".timeout"));
     RetryPolicy retries = retryPolicy(rule.retries(), where + ".retries");
     if (retries != null) {
+      if (rule.route().size() == 1 && a.getHashPolicyCount() > 0) {
+        // Istio: retries to a consistent-hash destination keep to the hashed host.
+        retries = retries.toBuilder().clearRetryHostPredicate().build();
+      }
       a.setRetryPolicy(retries);
     }
     rewrite(rule.rewrite(), a, where + ".rewrite");
@@ -479,7 +495,10 @@ final class VirtualServiceRoutes {
   /**
    * Istio's retry policy: absent means Istio's default; {@code attempts: 0} means none; status
    * codes in {@code retryOn} become {@code retriable_status_codes}; conditions Envoy does not know
-   * are left out (the proxy would refuse the whole route table).
+   * are left out (the proxy would refuse the whole route table). Like Istio's, it has the {@code
+   * previous_hosts} predicate, which the caller removes for a consistent-hash destination; unlike
+   * Istio's, no {@code host_selection_retry_max_attempts} (the proxy's pickers avoid tried hosts
+   * whenever another one takes traffic, without a bounded number of attempts).
    */
   static RetryPolicy retryPolicy(HttpRetry retry, String where) {
     if (retry == null) {
@@ -488,7 +507,10 @@ final class VirtualServiceRoutes {
     if (retry.attempts() <= 0) {
       return null;
     }
-    RetryPolicy.Builder p = RetryPolicy.newBuilder().setNumRetries(UInt32Value.of(retry.attempts()));
+    RetryPolicy.Builder p =
+        RetryPolicy.newBuilder()
+            .setNumRetries(UInt32Value.of(retry.attempts()))
+            .addRetryHostPredicate(PREVIOUS_HOSTS);
     if (retry.perTryTimeout() != null) {
       try {
         p.setPerTryTimeout(IstioDurations.toProto(IstioDurations.parse(retry.perTryTimeout())));

@@ -26,6 +26,32 @@ final class ConfigFixtures {
   private final Map<ConfigKey, ConfigResource<?>> resources = new LinkedHashMap<>();
   private long revision;
 
+  /**
+   * A {@code networking.istio.io/v1} DestinationRule as a user writes it, with {@code spec} (YAML,
+   * not indented).
+   */
+  static String destinationRule(String namespace, String name, String spec) {
+    return networking("DestinationRule", namespace, name, spec);
+  }
+
+  /**
+   * A {@code networking.istio.io/v1} VirtualService as a user writes it, with {@code spec} (YAML,
+   * not indented).
+   */
+  static String virtualService(String namespace, String name, String spec) {
+    return networking("VirtualService", namespace, name, spec);
+  }
+
+  private static String networking(String kind, String namespace, String name, String spec) {
+    return """
+        apiVersion: networking.istio.io/v1
+        kind: %s
+        metadata: {name: %s, namespace: %s}
+        spec:
+        %s"""
+        .formatted(kind, name, namespace, spec.indent(2));
+  }
+
   /** Adds every document of {@code yaml} (separated by {@code ---}). */
   ConfigFixtures add(String yaml) {
     try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(yaml)) {

@@ -1,5 +1,7 @@
 package dev.bowline.kernel.pilot.translate;
 
+import static dev.bowline.kernel.pilot.translate.ConfigFixtures.destinationRule;
+import static dev.bowline.kernel.pilot.translate.ConfigFixtures.virtualService;
 import static dev.bowline.kernel.pilot.translate.RouteFiltersTranslationTest.route;
 import static dev.bowline.kernel.pilot.translate.RouteFiltersTranslationTest.shop;
 import static dev.bowline.kernel.pilot.translate.VirtualServiceRoutesTest.API;
@@ -30,71 +32,58 @@ class DestinationRuleTranslationTest {
   }
 
   private static final String ROUTES =
-      """
-      apiVersion: networking.istio.io/v1
-      kind: VirtualService
-      metadata: {name: api, namespace: shop}
-      spec:
-        hosts: [api]
-        http:
-        - name: canary
-          match: [{headers: {x-canary: {exact: "1"}}}]
-          route: [{destination: {host: api, subset: canary}}]
-        - name: split
-          match: [{uri: {prefix: /split}}]
-          route:
-          - destination: {host: api, subset: stable}
-            weight: 90
-          - destination: {host: web}
-            weight: 10
-        - name: stable
-          route: [{destination: {host: api, subset: stable}}]
-      """;
+      virtualService("shop", "api", """
+          hosts: [api]
+          http:
+          - name: canary
+            match: [{headers: {x-canary: {exact: "1"}}}]
+            route: [{destination: {host: api, subset: canary}}]
+          - name: split
+            match: [{uri: {prefix: /split}}]
+            route:
+            - destination: {host: api, subset: stable}
+              weight: 90
+            - destination: {host: web}
+              weight: 10
+          - name: stable
+            route: [{destination: {host: api, subset: stable}}]
+          """);
 
   @Test
   void consistentHashSetsTheClusterBalancerAndTheHashPolicyOfEveryRouteToIt() {
     ProxyResources r =
         shop(
-            new ConfigFixtures()
-                .add(ROUTES)
-                .add(
-                    """
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata: {name: api, namespace: shop}
-                    spec:
-                      host: api
-                      trafficPolicy:
-                        loadBalancer:
-                          consistentHash: {httpHeaderName: x-user}
-                      subsets:
-                      - name: stable
-                        labels: {track: stable}
-                        trafficPolicy:
-                          loadBalancer:
-                            consistentHash:
-                              httpCookie: {name: session, path: /, ttl: 30m}
-                              maglev: {tableSize: 65537}
-                      - name: canary
-                        labels: {track: canary}
-                        trafficPolicy:
-                          loadBalancer:
-                            consistentHash:
-                              useSourceIp: true
-                              ringHash: {minimumRingSize: 4096}
-                    ---
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata: {name: web, namespace: shop}
-                    spec:
-                      host: web
-                      trafficPolicy:
-                        loadBalancer:
-                          consistentHash: {httpQueryParameterName: user}
-                        portLevelSettings:
-                        - port: {number: 8080}
-                          loadBalancer: {simple: RANDOM}
-                    """));
+            ROUTES,
+            destinationRule("shop", "api", """
+                host: api
+                trafficPolicy:
+                  loadBalancer:
+                    consistentHash: {httpHeaderName: x-user}
+                subsets:
+                - name: stable
+                  labels: {track: stable}
+                  trafficPolicy:
+                    loadBalancer:
+                      consistentHash:
+                        httpCookie: {name: session, path: /, ttl: 30m}
+                        maglev: {tableSize: 65537}
+                - name: canary
+                  labels: {track: canary}
+                  trafficPolicy:
+                    loadBalancer:
+                      consistentHash:
+                        useSourceIp: true
+                        ringHash: {minimumRingSize: 4096}
+                """),
+            destinationRule("shop", "web", """
+                host: web
+                trafficPolicy:
+                  loadBalancer:
+                    consistentHash: {httpQueryParameterName: user}
+                  portLevelSettings:
+                  - port: {number: 8080}
+                    loadBalancer: {simple: RANDOM}
+                """));
     Map<String, Cluster> c = clusters(r);
     Cluster api = c.get("outbound|80||" + API);
     assertThat(api.getLbPolicy()).isEqualTo(Cluster.LbPolicy.RING_HASH);
@@ -145,22 +134,16 @@ class DestinationRuleTranslationTest {
   void theHeaderHashKeyIsOnRoutesOfTheDestinationOnly() {
     ProxyResources r =
         shop(
-            new ConfigFixtures()
-                .add(ROUTES)
-                .add(
-                    """
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata: {name: api, namespace: shop}
-                    spec:
-                      host: api
-                      trafficPolicy:
-                        loadBalancer:
-                          consistentHash: {httpHeaderName: x-user, minimumRingSize: 2048}
-                      subsets:
-                      - {name: stable, labels: {track: stable}}
-                      - {name: canary, labels: {track: canary}}
-                    """));
+            ROUTES,
+            destinationRule("shop", "api", """
+                host: api
+                trafficPolicy:
+                  loadBalancer:
+                    consistentHash: {httpHeaderName: x-user, minimumRingSize: 2048}
+                subsets:
+                - {name: stable, labels: {track: stable}}
+                - {name: canary, labels: {track: canary}}
+                """));
     HashPolicy header =
         HashPolicy.newBuilder()
             .setHeader(HashPolicy.Header.newBuilder().setHeaderName("x-user"))
@@ -178,35 +161,29 @@ class DestinationRuleTranslationTest {
   void outlierDetectionAsIstioWritesIt() {
     ProxyResources r =
         shop(
-            new ConfigFixtures()
-                .add(
-                    """
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata: {name: api, namespace: shop}
-                    spec:
-                      host: api
-                      trafficPolicy:
-                        outlierDetection:
-                          consecutive5xxErrors: 7
-                          consecutiveGatewayErrors: 3
-                          interval: 5s
-                          baseEjectionTime: 30s
-                          maxEjectionPercent: 50
-                          minHealthPercent: 25
-                      subsets:
-                      - name: stable
-                        labels: {track: stable}
-                        trafficPolicy:
-                          outlierDetection: {consecutiveGatewayErrors: 2}
-                      - name: canary
-                        labels: {track: canary}
-                        trafficPolicy:
-                          outlierDetection:
-                            consecutive5xxErrors: 0
-                            splitExternalLocalOriginErrors: true
-                            consecutiveLocalOriginFailures: 4
-                    """));
+            destinationRule("shop", "api", """
+                host: api
+                trafficPolicy:
+                  outlierDetection:
+                    consecutive5xxErrors: 7
+                    consecutiveGatewayErrors: 3
+                    interval: 5s
+                    baseEjectionTime: 30s
+                    maxEjectionPercent: 50
+                    minHealthPercent: 25
+                subsets:
+                - name: stable
+                  labels: {track: stable}
+                  trafficPolicy:
+                    outlierDetection: {consecutiveGatewayErrors: 2}
+                - name: canary
+                  labels: {track: canary}
+                  trafficPolicy:
+                    outlierDetection:
+                      consecutive5xxErrors: 0
+                      splitExternalLocalOriginErrors: true
+                      consecutiveLocalOriginFailures: 4
+                """));
     Map<String, Cluster> c = clusters(r);
     Cluster api = c.get("outbound|80||" + API);
     assertThat(api.getOutlierDetection())
@@ -253,34 +230,28 @@ class DestinationRuleTranslationTest {
   void portLevelSettingsOverrideTheRuleAndSubsetPortSettingsOverrideEverything() {
     ProxyResources r =
         shop(
-            new ConfigFixtures()
-                .add(
-                    """
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata: {name: web, namespace: shop}
-                    spec:
-                      host: web
-                      trafficPolicy:
-                        loadBalancer: {simple: LEAST_REQUEST}
-                        connectionPool:
-                          tcp: {maxConnections: 10}
-                        outlierDetection: {consecutive5xxErrors: 5}
-                        portLevelSettings:
-                        - port: {number: 8080}
-                          connectionPool:
-                            tcp: {maxConnections: 2}
-                          outlierDetection: {consecutive5xxErrors: 1}
-                      subsets:
-                      - name: admin
-                        labels: {role: admin}
-                        trafficPolicy:
-                          loadBalancer: {simple: RANDOM}
-                          portLevelSettings:
-                          - port: {number: 8080}
-                            loadBalancer:
-                              consistentHash: {httpHeaderName: x-admin}
-                    """));
+            destinationRule("shop", "web", """
+                host: web
+                trafficPolicy:
+                  loadBalancer: {simple: LEAST_REQUEST}
+                  connectionPool:
+                    tcp: {maxConnections: 10}
+                  outlierDetection: {consecutive5xxErrors: 5}
+                  portLevelSettings:
+                  - port: {number: 8080}
+                    connectionPool:
+                      tcp: {maxConnections: 2}
+                    outlierDetection: {consecutive5xxErrors: 1}
+                subsets:
+                - name: admin
+                  labels: {role: admin}
+                  trafficPolicy:
+                    loadBalancer: {simple: RANDOM}
+                    portLevelSettings:
+                    - port: {number: 8080}
+                      loadBalancer:
+                        consistentHash: {httpHeaderName: x-admin}
+                """));
     Map<String, Cluster> c = clusters(r);
     Cluster web80 = c.get("outbound|80||" + WEB);
     assertThat(web80.getLbPolicy()).isEqualTo(Cluster.LbPolicy.LEAST_REQUEST);
@@ -308,36 +279,34 @@ class DestinationRuleTranslationTest {
   void theHealthCheckAnnotationBecomesTheClustersHealthChecks() {
     ProxyResources r =
         shop(
-            new ConfigFixtures()
-                .add(
-                    """
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata:
-                      name: api
-                      namespace: shop
-                      annotations:
-                        bowline.dev/health-check: |
-                          http: {path: /healthz, expectedStatuses: [200, 204]}
-                          interval: 5s
-                          timeout: 250ms
-                          healthyThreshold: 2
-                          unhealthyThreshold: 4
-                    spec:
-                      host: api
-                      subsets:
-                      - {name: stable, labels: {track: stable}}
-                    ---
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata:
-                      name: web
-                      namespace: shop
-                      annotations:
-                        bowline.dev/health-check: '{tcp: {}}'
-                    spec:
-                      host: web
-                    """));
+            """
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: api
+                  namespace: shop
+                  annotations:
+                    bowline.dev/health-check: |
+                      http: {path: /healthz, expectedStatuses: [200, 204]}
+                      interval: 5s
+                      timeout: 250ms
+                      healthyThreshold: 2
+                      unhealthyThreshold: 4
+                spec:
+                  host: api
+                  subsets:
+                  - {name: stable, labels: {track: stable}}
+                ---
+                apiVersion: networking.istio.io/v1
+                kind: DestinationRule
+                metadata:
+                  name: web
+                  namespace: shop
+                  annotations:
+                    bowline.dev/health-check: '{tcp: {}}'
+                spec:
+                  host: web
+                """);
     Map<String, Cluster> c = clusters(r);
     HealthCheck http =
         HealthCheck.newBuilder()
@@ -394,18 +363,12 @@ class DestinationRuleTranslationTest {
   void h2UpgradePolicyUpgradeSpeaksHttp2Upstream() throws Exception {
     ProxyResources r =
         shop(
-            new ConfigFixtures()
-                .add(
-                    """
-                    apiVersion: networking.istio.io/v1
-                    kind: DestinationRule
-                    metadata: {name: api, namespace: shop}
-                    spec:
-                      host: api
-                      trafficPolicy:
-                        connectionPool:
-                          http: {h2UpgradePolicy: UPGRADE}
-                    """));
+            destinationRule("shop", "api", """
+                host: api
+                trafficPolicy:
+                  connectionPool:
+                    http: {h2UpgradePolicy: UPGRADE}
+                """));
     var options =
         clusters(r).get("outbound|80||" + API).getTypedExtensionProtocolOptionsMap()
             .get(OutboundClusters.HTTP_PROTOCOL_OPTIONS_KEY)

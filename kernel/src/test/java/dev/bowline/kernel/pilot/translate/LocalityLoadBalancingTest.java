@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.proxy.config.ClusterTranslator;
+import dev.bowline.proxy.config.EndpointTranslator;
 import dev.bowline.spi.model.Endpoint;
 import dev.bowline.spi.model.HealthStatus;
 import dev.bowline.spi.model.Hostname;
@@ -135,7 +137,7 @@ class LocalityLoadBalancingTest {
   }
 
   @Test
-  void failoverRulesSendARegionsTrafficToTheRegionTheyName() {
+  void failoverRulesSendARegionsTrafficToTheRegionTheyName() throws Exception {
     PushContext context =
         context(
             rule(
@@ -155,7 +157,10 @@ class LocalityLoadBalancingTest {
             "ap-south/d/=3:1[10.0.0.5]");
     Cluster cluster =
         r.clusters().stream().filter(c -> c.getName().equals(CLUSTER)).findFirst().orElseThrow();
-    assertThat(cluster.getCommonLbConfig().hasLocalityWeightedLbConfig()).isTrue();
+    assertThat(cluster.getCommonLbConfig().hasLocalityWeightedLbConfig())
+        .as("priorities do the failover; the proxy refuses locality-weighted balancing")
+        .isFalse();
+    assertThat(ClusterTranslator.translate(cluster, "cluster")).isNotNull();
   }
 
   @Test
@@ -200,7 +205,7 @@ class LocalityLoadBalancingTest {
   }
 
   @Test
-  void distributeWeighsLocalitiesAndLeavesOutTheOthers() {
+  void distributeWeighsLocalitiesAndLeavesOutTheOthers() throws Exception {
     PushContext context =
         context(
             rule(
@@ -225,7 +230,79 @@ class LocalityLoadBalancingTest {
     Cluster cluster =
         translate(t, context, at("us-east/b", "v1")).clusters().stream()
             .filter(c -> c.getName().equals(CLUSTER)).findFirst().orElseThrow();
-    assertThat(cluster.getCommonLbConfig().hasLocalityWeightedLbConfig()).isTrue();
+    assertThat(cluster.getCommonLbConfig().hasLocalityWeightedLbConfig())
+        .as("the proxy refuses locality-weighted balancing: endpoint weights carry the shares")
+        .isFalse();
+    assertThat(ClusterTranslator.translate(cluster, "cluster")).isNotNull();
+  }
+
+  @Test
+  void distributeFoldsLocalityWeightsIntoEndpointWeightsTheProxyBalancesBy() throws Exception {
+    PlatformSnapshot registry =
+        new PlatformSnapshot(
+            List.of(Bookinfo.service("pay", "shop", ServicePort.of("http", 80, Protocol.HTTP))),
+            Map.of(
+                Hostname.of(PAY),
+                Map.of(
+                    "http",
+                    List.of(
+                        endpoint("10.0.0.1", "us-east/a", "v1"),
+                        endpoint("10.0.0.2", "us-east/a", "v1"),
+                        endpoint("10.0.0.3", "us-east/a", "v1"),
+                        new Endpoint("10.0.0.4", 8080, Map.of(), Locality.parse("eu-west/c"), 3,
+                            HealthStatus.HEALTHY),
+                        endpoint("10.0.0.5", "eu-west/c", "v1"),
+                        endpoint("10.0.0.6", "ap-south/d", "v1")))),
+            List.of());
+    PushContext context =
+        new PushContext(
+            new ConfigFixtures()
+                .add(
+                    rule(
+                        """
+                        loadBalancer:
+                          localityLbSetting:
+                            distribute:
+                            - from: us-east/*
+                              to: {"us-east/a": 70, "eu-west/c": 20, "ap-south/d": 10}
+                        """))
+                .snapshot(),
+            registry,
+            MeshSettings.DEFAULTS);
+    ProxyResources r = new XdsTranslator().translate(at("us-east/a", "v1"), context);
+
+    List<dev.bowline.spi.model.Endpoint> endpoints =
+        EndpointTranslator.translate(cla(r), "endpoints");
+    Map<String, Long> share = new LinkedHashMap<>();
+    long total = 0;
+    for (dev.bowline.spi.model.Endpoint e : endpoints) {
+      share.merge(e.locality().region(), (long) e.weight(), Long::sum);
+      total += e.weight();
+    }
+    long sum = total;
+    assertThat(share)
+        .as("each locality's share of the endpoint weights is its distribute weight")
+        .containsOnlyKeys("us-east", "eu-west", "ap-south")
+        .hasEntrySatisfying("us-east", w -> assertThat(w * 100).isEqualTo(70 * sum))
+        .hasEntrySatisfying("eu-west", w -> assertThat(w * 100).isEqualTo(20 * sum))
+        .hasEntrySatisfying("ap-south", w -> assertThat(w * 100).isEqualTo(10 * sum));
+    assertThat(endpoints)
+        .filteredOn(e -> e.locality().region().equals("eu-west"))
+        .extracting(dev.bowline.spi.model.Endpoint::weight)
+        .as("within a locality, endpoints keep their own proportions (3 to 1)")
+        .containsExactly(3 * endpoints.stream()
+            .filter(e -> e.address().equals("10.0.0.5")).findFirst().orElseThrow().weight(),
+            endpoints.stream()
+            .filter(e -> e.address().equals("10.0.0.5")).findFirst().orElseThrow().weight());
+    assertThat(cla(r).getEndpointsList())
+        .extracting(l -> l.getLoadBalancingWeight().getValue())
+        .as("the locality weights stay, for proxyless gRPC clients")
+        .containsExactly(10, 20, 70);
+    Cluster cluster =
+        r.clusters().stream().filter(c -> c.getName().equals(CLUSTER)).findFirst().orElseThrow();
+    assertThat(ClusterTranslator.translate(cluster, "cluster"))
+        .as("the proxy accepts the cluster")
+        .isNotNull();
   }
 
   @Test

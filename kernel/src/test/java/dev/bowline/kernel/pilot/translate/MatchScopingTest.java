@@ -1,11 +1,12 @@
 package dev.bowline.kernel.pilot.translate;
 
+import static dev.bowline.kernel.pilot.translate.ConfigFixtures.virtualService;
+import static dev.bowline.kernel.pilot.translate.RouteFiltersTranslationTest.shop;
 import static dev.bowline.kernel.pilot.translate.RouteFiltersTranslationTest.sidecar;
 import static dev.bowline.kernel.pilot.translate.RouteFiltersTranslationTest.vhost;
 import static dev.bowline.kernel.pilot.translate.VirtualServiceRoutesTest.WEB;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bowline.kernel.pilot.config.MeshSettings;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
@@ -23,28 +24,26 @@ import org.junit.jupiter.api.Test;
 class MatchScopingTest {
 
   static final String VS =
-      """
-      apiVersion: networking.istio.io/v1
-      kind: VirtualService
-      metadata: {name: web, namespace: shop}
-      spec:
-        hosts: [web.shop.svc.cluster.local]
-        gateways: [mesh, ingress]
-        http:
-        - name: admin-port
-          match: [{port: 8080, uri: {prefix: /admin}}]
-          route: [{destination: {host: web, port: {number: 8080}}}]
-        - name: edge-only
-          match: [{gateways: [ingress], sourceLabels: {app: nobody}, uri: {prefix: /edge}}]
-          route: [{destination: {host: web}}]
-        - name: mesh-only
-          match: [{gateways: [mesh], uri: {prefix: /mesh}}]
-          route: [{destination: {host: web}}]
-        - name: testers
-          match: [{sourceLabels: {app: tester}, uri: {prefix: /beta}}]
-          route: [{destination: {host: web, port: {number: 8080}}}]
-        - name: rest
-          route: [{destination: {host: web}}]
+      virtualService("shop", "web", """
+          hosts: [web.shop.svc.cluster.local]
+          gateways: [mesh, ingress]
+          http:
+          - name: admin-port
+            match: [{port: 8080, uri: {prefix: /admin}}]
+            route: [{destination: {host: web, port: {number: 8080}}}]
+          - name: edge-only
+            match: [{gateways: [ingress], sourceLabels: {app: nobody}, uri: {prefix: /edge}}]
+            route: [{destination: {host: web}}]
+          - name: mesh-only
+            match: [{gateways: [mesh], uri: {prefix: /mesh}}]
+            route: [{destination: {host: web}}]
+          - name: testers
+            match: [{sourceLabels: {app: tester}, uri: {prefix: /beta}}]
+            route: [{destination: {host: web, port: {number: 8080}}}]
+          - name: rest
+            route: [{destination: {host: web}}]
+          """)
+      + """
       ---
       apiVersion: networking.istio.io/v1
       kind: Gateway
@@ -92,36 +91,28 @@ class MatchScopingTest {
   @Test
   void withoutHeadersInvertsAndTreatsAMissingHeaderAsEmptyAndRegexStarMeansPresent()
       throws Exception {
-    ConfigFixtures config =
-        new ConfigFixtures()
-            .add(
-                """
-                apiVersion: networking.istio.io/v1
-                kind: VirtualService
-                metadata: {name: web, namespace: shop}
-                spec:
-                  hosts: [web]
-                  http:
-                  - name: not-internal
-                    match:
-                    - withoutHeaders:
-                        x-internal: {exact: "yes"}
-                        x-debug: {}
-                      headers:
-                        x-user: {regex: "*"}
-                      method: {exact: POST}
-                      authority: {prefix: web}
-                      scheme: {exact: https}
-                      uri: {exact: /Orders}
-                      ignoreUriCase: true
-                      queryParams:
-                        v: {regex: "[0-9]+"}
-                    route: [{destination: {host: web}}]
-                """);
-    RouteMatch m =
-        vhost(sidecar(config, VirtualServiceRoutesTest.shopSidecar(Map.of())), "outbound", WEB + ":80")
-            .getRoutes(0)
-            .getMatch();
+    ProxyResources r =
+        shop(
+            virtualService("shop", "web", """
+                hosts: [web]
+                http:
+                - name: not-internal
+                  match:
+                  - withoutHeaders:
+                      x-internal: {exact: "yes"}
+                      x-debug: {}
+                    headers:
+                      x-user: {regex: "*"}
+                    method: {exact: POST}
+                    authority: {prefix: web}
+                    scheme: {exact: https}
+                    uri: {exact: /Orders}
+                    ignoreUriCase: true
+                    queryParams:
+                      v: {regex: "[0-9]+"}
+                  route: [{destination: {host: web}}]
+                """));
+    RouteMatch m = vhost(r, "outbound", WEB + ":80").getRoutes(0).getMatch();
     assertThat(m.getPath()).isEqualTo("/Orders");
     assertThat(m.getCaseSensitive().getValue()).isFalse();
     assertThat(m.getHeadersList())
@@ -149,12 +140,6 @@ class MatchScopingTest {
     assertThat(m.getQueryParameters(0).getName()).isEqualTo("v");
     assertThat(m.getQueryParameters(0).getStringMatch().getSafeRegex().getRegex()).isEqualTo("[0-9]+");
     // The proxy compiles what Pilot emitted.
-    PushContext context =
-        new PushContext(config.snapshot(), VirtualServiceRoutesTest.registry(), MeshSettings.DEFAULTS);
-    assertThat(
-            ProxyAcceptance.check(
-                    new XdsTranslator().translate(VirtualServiceRoutesTest.shopSidecar(Map.of()), context))
-                .routes())
-        .containsKey("outbound");
+    assertThat(ProxyAcceptance.check(r).routes()).containsKey("outbound");
   }
 }

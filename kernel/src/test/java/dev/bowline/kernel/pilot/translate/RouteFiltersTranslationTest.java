@@ -75,6 +75,15 @@ class RouteFiltersTranslationTest {
     return sidecar(config, VirtualServiceRoutesTest.shopSidecar(Map.of()));
   }
 
+  /** The shop sidecar's resources with these Istio YAML documents, younger ones last. */
+  static ProxyResources shop(String... documents) {
+    ConfigFixtures config = new ConfigFixtures();
+    for (String document : documents) {
+      config.add(document);
+    }
+    return shop(config);
+  }
+
   static VirtualHost vhost(ProxyResources r, String routeConfig, String name) {
     RouteConfiguration rc =
         r.routes().stream().filter(c -> c.getName().equals(routeConfig)).findFirst().orElseThrow();
@@ -351,6 +360,7 @@ class RouteFiltersTranslationTest {
     assertThat(sharedLimit.getFilterEnforced().getDefaultValue())
         .isEqualTo(percent(100, DenominatorType.HUNDRED));
     assertThat(sharedLimit.getDescriptorsList()).isEmpty();
+    assertThat(sharedLimit.hasAlwaysConsumeDefaultTokenBucket()).isFalse();
     assertThat(shared.getRoute().getRateLimitsList()).isEmpty();
 
     Route perUser = route(r, vh, "per-user");
@@ -366,6 +376,10 @@ class RouteFiltersTranslationTest {
           assertThat(e.getValue()).isEmpty();
         });
     assertThat(user.getDescriptors(0).getTokenBucket()).isEqualTo(user.getTokenBucket());
+    assertThat(user.hasAlwaysConsumeDefaultTokenBucket())
+        .as("a client's request must not also drain the route's bucket")
+        .isTrue();
+    assertThat(user.getAlwaysConsumeDefaultTokenBucket().getValue()).isFalse();
     assertThat(perUser.getRoute().getRateLimitsList())
         .containsExactly(
             RateLimit.newBuilder()
@@ -382,6 +396,7 @@ class RouteFiltersTranslationTest {
     assertThat(ip.getDescriptors(0).getEntries(0).getKey()).isEqualTo("remote_address");
     assertThat(ip.getTokenBucket().getFillInterval().getNanos()).isEqualTo(500_000_000);
     assertThat(perIp.getRoute().getRateLimits(0).getActions(0).hasRemoteAddress()).isTrue();
+    assertThat(ip.getAlwaysConsumeDefaultTokenBucket().getValue()).isFalse();
 
     HttpConnectionManager hcm = hcm(r, "virtualOutbound");
     assertThat(filterNames(hcm))

@@ -182,16 +182,14 @@ public final class HealthChecker<H extends CheckedHost> {
   }
 
   private CheckClient newClient(H host, EventLoop loop) {
+    CheckConnection connection = new CheckConnection(loop, connector, host.checkAddress(), tls);
     if (config.probe() instanceof TcpProbe tcp) {
-      return new TcpCheckClient(loop, connector, host.checkAddress(), tls, tcp,
-          config.reuseConnection());
+      return new TcpCheckClient(connection, tcp, config.reuseConnection());
     }
     if (config.probe() instanceof HttpProbe http && !http.http2()) {
-      return new Http1CheckClient(loop, connector, host.checkAddress(), tls, exchange,
-          config.reuseConnection());
+      return new Http1CheckClient(connection, exchange, config.reuseConnection());
     }
-    return new Http2CheckClient(loop, connector, host.checkAddress(), tls, exchange,
-        config.reuseConnection());
+    return new Http2CheckClient(connection, exchange, config.reuseConnection());
   }
 
   // ---- for the sessions -------------------------------------------------------------------

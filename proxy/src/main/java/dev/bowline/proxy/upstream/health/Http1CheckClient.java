@@ -1,19 +1,14 @@
 package dev.bowline.proxy.upstream.health;
 
-import dev.bowline.proxy.tls.ClientTlsContext;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.util.Optional;
 
 /**
  * HTTP/1.1 health checks over one connection, kept open between checks (Envoy's {@code
@@ -23,29 +18,15 @@ import java.util.Optional;
  */
 final class Http1CheckClient implements CheckClient {
 
-  private final EventLoop loop;
-  private final ProbeConnector connector;
-  private final InetSocketAddress address;
-  private final Optional<ClientTlsContext> tls;
+  private final CheckConnection connection;
   private final CheckExchange exchange;
   private final boolean reuse;
-  private Channel channel;
-  private boolean ready;
   private CheckCallback current;
   private ResponseJudge judge;
   private boolean keepAlive;
 
-  Http1CheckClient(
-      EventLoop loop,
-      ProbeConnector connector,
-      InetSocketAddress address,
-      Optional<ClientTlsContext> tls,
-      CheckExchange exchange,
-      boolean reuse) {
-    this.loop = loop;
-    this.connector = connector;
-    this.address = address;
-    this.tls = tls;
+  Http1CheckClient(CheckConnection connection, CheckExchange exchange, boolean reuse) {
+    this.connection = connection;
     this.exchange = exchange;
     this.reuse = reuse;
   }
@@ -54,33 +35,21 @@ final class Http1CheckClient implements CheckClient {
   public void check(CheckCallback callback) {
     current = callback;
     judge = null;
-    if (channel != null && ready && channel.isActive()) {
+    if (connection.isReady()) {
       send();
       return;
     }
-    dropChannel();
-    ChannelFuture connect =
-        ProbeConnections.connect(loop, connector, address, tls,
-            p -> p.addLast("codec", new HttpClientCodec()).addLast("check", new Responses()));
-    Channel opening = connect.channel();
-    channel = opening;
-    ProbeConnections.whenReady(
-        connect,
+    connection.open(
+        p -> p.addLast("codec", new HttpClientCodec()).addLast("check", new Responses()),
         new ProbeConnections.Opened() {
           @Override
           public void ready(Channel ch) {
-            if (ch == channel) {
-              ready = true;
-              send();
-            }
+            send();
           }
 
           @Override
           public void failed() {
-            if (opening == channel) {
-              channel = null;
-              fail();
-            }
+            fail();
           }
         });
   }
@@ -88,6 +57,7 @@ final class Http1CheckClient implements CheckClient {
   private void send() {
     judge = exchange.newJudge();
     keepAlive = true;
+    Channel channel = connection.channel();
     channel.writeAndFlush(exchange.newRequest(channel.alloc()));
   }
 
@@ -102,16 +72,7 @@ final class Http1CheckClient implements CheckClient {
   @Override
   public void close() {
     current = null;
-    dropChannel();
-  }
-
-  private void dropChannel() {
-    Channel c = channel;
-    channel = null;
-    ready = false;
-    if (c != null) {
-      c.close();
-    }
+    connection.drop();
   }
 
   /** Reads responses on the current connection; anything else is dropped. */
@@ -120,7 +81,7 @@ final class Http1CheckClient implements CheckClient {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
-        if (ctx.channel() != channel || current == null || judge == null) {
+        if (!connection.isCurrent(ctx.channel()) || current == null || judge == null) {
           return;
         }
         if (msg instanceof HttpResponse response) {
@@ -136,7 +97,7 @@ final class Http1CheckClient implements CheckClient {
           current = null;
           judge = null;
           if (!reuse || !keepAlive) {
-            dropChannel();
+            connection.drop();
           }
           callback.judged(verdict);
         }
@@ -147,9 +108,7 @@ final class Http1CheckClient implements CheckClient {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (ctx.channel() == channel) {
-        channel = null;
-        ready = false;
+      if (connection.lost(ctx.channel())) {
         fail();
       }
     }

@@ -1,13 +1,10 @@
 package dev.bowline.proxy.upstream.health;
 
 import dev.bowline.proxy.http2.Http2Upstream;
-import dev.bowline.proxy.tls.ClientTlsContext;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -17,8 +14,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.net.InetSocketAddress;
-import java.util.Optional;
 
 /**
  * HTTP/2 health checks (an HTTP check with {@code codec_client_type: HTTP2}, or a gRPC check): one
@@ -29,29 +24,15 @@ import java.util.Optional;
  */
 final class Http2CheckClient implements CheckClient {
 
-  private final EventLoop loop;
-  private final ProbeConnector connector;
-  private final InetSocketAddress address;
-  private final Optional<ClientTlsContext> tls;
+  private final CheckConnection connection;
   private final CheckExchange exchange;
   private final boolean reuse;
-  private Channel connection;
-  private boolean ready;
   private boolean goingAway;
   private CheckCallback current;
   private Http2StreamChannel stream;
 
-  Http2CheckClient(
-      EventLoop loop,
-      ProbeConnector connector,
-      InetSocketAddress address,
-      Optional<ClientTlsContext> tls,
-      CheckExchange exchange,
-      boolean reuse) {
-    this.loop = loop;
-    this.connector = connector;
-    this.address = address;
-    this.tls = tls;
+  Http2CheckClient(CheckConnection connection, CheckExchange exchange, boolean reuse) {
+    this.connection = connection;
     this.exchange = exchange;
     this.reuse = reuse;
   }
@@ -59,28 +40,20 @@ final class Http2CheckClient implements CheckClient {
   @Override
   public void check(CheckCallback callback) {
     current = callback;
-    if (connection != null && ready && !goingAway && connection.isActive()) {
+    if (!goingAway && connection.isReady()) {
       openStream();
       return;
     }
-    dropConnection();
-    ChannelFuture connect =
-        ProbeConnections.connect(loop, connector, address, tls,
-            p -> {
-              Http2Upstream.addConnectionHandlers(p);
-              p.addLast("check-connection", new ConnectionFrames());
-            });
-    Channel opening = connect.channel();
-    connection = opening;
+    stream = null;
     goingAway = false;
-    ProbeConnections.whenReady(
-        connect,
+    connection.open(
+        p -> {
+          Http2Upstream.addConnectionHandlers(p);
+          p.addLast("check-connection", new ConnectionFrames());
+        },
         new ProbeConnections.Opened() {
           @Override
           public void ready(Channel ch) {
-            if (ch != connection) {
-              return;
-            }
             SslHandler ssl = (SslHandler) ch.pipeline().get(ProbeConnections.TLS_HANDLER);
             String protocol = ssl == null ? null : ssl.applicationProtocol();
             if (protocol != null && !"h2".equals(protocol)) {
@@ -88,22 +61,18 @@ final class Http2CheckClient implements CheckClient {
               fail();
               return;
             }
-            ready = true;
             openStream();
           }
 
           @Override
           public void failed() {
-            if (opening == connection) {
-              connection = null;
-              fail();
-            }
+            fail();
           }
         });
   }
 
   private void openStream() {
-    Channel parent = connection;
+    Channel parent = connection.channel();
     new Http2StreamChannelBootstrap(parent)
         .handler(
             new ChannelInitializer<Http2StreamChannel>() {
@@ -115,7 +84,7 @@ final class Http2CheckClient implements CheckClient {
         .open()
         .addListener(
             (Future<Http2StreamChannel> f) -> {
-              if (parent != connection || current == null) {
+              if (!connection.isCurrent(parent) || current == null) {
                 if (f.isSuccess()) {
                   f.getNow().close();
                 }
@@ -146,13 +115,8 @@ final class Http2CheckClient implements CheckClient {
   }
 
   private void dropConnection() {
-    Channel c = connection;
-    connection = null;
-    ready = false;
     stream = null;
-    if (c != null) {
-      c.close();
-    }
+    connection.drop();
   }
 
   /** Reads the current check's response on its stream. */
@@ -209,7 +173,7 @@ final class Http2CheckClient implements CheckClient {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof Http2GoAwayFrame && ctx.channel() == connection) {
+      if (msg instanceof Http2GoAwayFrame && connection.isCurrent(ctx.channel())) {
         goingAway = true;
       }
       ReferenceCountUtil.release(msg);
@@ -217,9 +181,7 @@ final class Http2CheckClient implements CheckClient {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (ctx.channel() == connection) {
-        connection = null;
-        ready = false;
+      if (connection.lost(ctx.channel())) {
         fail();
       }
     }

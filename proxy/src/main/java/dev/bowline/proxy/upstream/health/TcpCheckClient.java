@@ -2,17 +2,12 @@ package dev.bowline.proxy.upstream.health;
 
 import com.google.protobuf.ByteString;
 import dev.bowline.proxy.config.HealthCheckConfig.TcpProbe;
-import dev.bowline.proxy.tls.ClientTlsContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoop;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
-import java.util.Optional;
 
 /**
  * TCP health checks, as Envoy's: with no {@code receive} payloads the check is connecting (plus
@@ -28,28 +23,14 @@ final class TcpCheckClient implements CheckClient {
 
   private static final int MAX_RECEIVED_BYTES = 64 * 1024;
 
-  private final EventLoop loop;
-  private final ProbeConnector connector;
-  private final InetSocketAddress address;
-  private final Optional<ClientTlsContext> tls;
+  private final CheckConnection connection;
   private final TcpProbe probe;
   private final boolean reuse;
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
-  private Channel channel;
-  private boolean ready;
   private CheckCallback current;
 
-  TcpCheckClient(
-      EventLoop loop,
-      ProbeConnector connector,
-      InetSocketAddress address,
-      Optional<ClientTlsContext> tls,
-      TcpProbe probe,
-      boolean reuse) {
-    this.loop = loop;
-    this.connector = connector;
-    this.address = address;
-    this.tls = tls;
+  TcpCheckClient(CheckConnection connection, TcpProbe probe, boolean reuse) {
+    this.connection = connection;
     this.probe = probe;
     this.reuse = reuse;
   }
@@ -58,30 +39,20 @@ final class TcpCheckClient implements CheckClient {
   public void check(CheckCallback callback) {
     current = callback;
     received.reset();
-    if (!probe.connectOnly() && channel != null && ready && channel.isActive()) {
+    if (!probe.connectOnly() && connection.isReady()) {
       send();
       return;
     }
-    dropChannel();
-    ChannelFuture connect =
-        ProbeConnections.connect(loop, connector, address, tls,
-            p -> p.addLast("check", new Bytes()));
-    Channel opening = connect.channel();
-    channel = opening;
-    ProbeConnections.whenReady(
-        connect,
+    connection.open(
+        p -> p.addLast("check", new Bytes()),
         new ProbeConnections.Opened() {
           @Override
           public void ready(Channel ch) {
-            if (ch != channel) {
-              return;
-            }
-            ready = true;
             if (probe.connectOnly()) {
               CheckCallback done = current;
               current = null;
               send();
-              dropChannel();
+              connection.drop();
               if (done != null) {
                 done.passed();
               }
@@ -92,17 +63,14 @@ final class TcpCheckClient implements CheckClient {
 
           @Override
           public void failed() {
-            if (opening == channel) {
-              channel = null;
-              fail();
-            }
+            fail();
           }
         });
   }
 
   private void send() {
     if (!probe.send().isEmpty()) {
-      channel.writeAndFlush(Unpooled.wrappedBuffer(probe.send().toByteArray()));
+      connection.channel().writeAndFlush(Unpooled.wrappedBuffer(probe.send().toByteArray()));
     }
   }
 
@@ -117,16 +85,7 @@ final class TcpCheckClient implements CheckClient {
   @Override
   public void close() {
     current = null;
-    dropChannel();
-  }
-
-  private void dropChannel() {
-    Channel c = channel;
-    channel = null;
-    ready = false;
-    if (c != null) {
-      c.close();
-    }
+    connection.drop();
   }
 
   /** Envoy's matcher: each payload found, in order, after the previous one. */
@@ -163,11 +122,11 @@ final class TcpCheckClient implements CheckClient {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf in = (ByteBuf) msg;
       try {
-        if (ctx.channel() != channel || current == null) {
+        if (!connection.isCurrent(ctx.channel()) || current == null) {
           return;
         }
         if (received.size() + in.readableBytes() > MAX_RECEIVED_BYTES) {
-          dropChannel();
+          connection.drop();
           fail();
           return;
         }
@@ -179,7 +138,7 @@ final class TcpCheckClient implements CheckClient {
           current = null;
           received.reset();
           if (!reuse) {
-            dropChannel();
+            connection.drop();
           }
           callback.passed();
         }
@@ -190,9 +149,7 @@ final class TcpCheckClient implements CheckClient {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (ctx.channel() == channel) {
-        channel = null;
-        ready = false;
+      if (connection.lost(ctx.channel())) {
         fail();
       }
     }

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *       WorkloadEntries and self-registered workloads of its namespace whose labels include the
  *       selector's. An endpoint port is the entry's {@code ports[portName]}, else the service
  *       port's {@code targetPort}. A self-registered workload is reached through its sidecar's
- *       inbound port, whatever the service port.
+ *       inbound port, whatever the service port, and is in the locality its node announced.
  *   <li>Only IP addresses become endpoints: DNS names (resolution {@code DNS}) are not resolved
  *       by Pilot yet and are skipped with a log line; resolution {@code NONE} has no endpoints.
  *   <li>A self-registered sidecar that names a service no ServiceEntry declares creates the
@@ -192,7 +192,7 @@ public final class ServiceEntryConversion {
   }
 
   private static Endpoint sidecarEndpoint(ProxyNode node) {
-    return new Endpoint(node.ip(), node.inboundPort(), node.labels(), Locality.UNKNOWN, 1,
+    return new Endpoint(node.ip(), node.inboundPort(), node.labels(), node.locality(), 1,
         HealthStatus.HEALTHY);
   }
 

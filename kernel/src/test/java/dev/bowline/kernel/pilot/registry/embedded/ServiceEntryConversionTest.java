@@ -13,6 +13,7 @@ import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.spi.model.Endpoint;
 import dev.bowline.spi.model.Hostname;
+import dev.bowline.spi.model.Locality;
 import dev.bowline.spi.model.MeshLocation;
 import dev.bowline.spi.model.Protocol;
 import dev.bowline.spi.model.Service;
@@ -109,6 +110,24 @@ class ServiceEntryConversionTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("127.0.0.1:15106", "v1"),
             org.assertj.core.groups.Tuple.tuple("127.0.0.1:15206", "v2"));
+  }
+
+  @Test
+  void aSelfRegisteredEndpointIsInItsNodesLocality() {
+    ProxyNode base = sidecar("reviews-v1", "default", "reviews", Map.of(), 15106);
+    ProxyNode inZoneA =
+        new ProxyNode(base.id(), base.type(), base.ip(), base.workloadName(), base.namespace(),
+            base.serviceAccount(), base.labels(), base.service(), base.appPort(),
+            base.inboundPort(), base.outboundPort(), new Locality("eu", "eu-west-1", "a"));
+    ProxyNode fromLabels =
+        sidecar("reviews-v2", "default", "reviews",
+            Map.of(ProxyNode.REGION_LABEL, "us", ProxyNode.ZONE_LABEL, "us-east-1"), 15206);
+
+    PlatformSnapshot snapshot = convert(List.of(inZoneA, fromLabels));
+
+    assertThat(snapshot.endpoints(Hostname.of("reviews.default.svc.cluster.local"), "http"))
+        .extracting(Endpoint::locality)
+        .containsExactly(new Locality("eu", "eu-west-1", "a"), new Locality("us", "us-east-1", ""));
   }
 
   @Test

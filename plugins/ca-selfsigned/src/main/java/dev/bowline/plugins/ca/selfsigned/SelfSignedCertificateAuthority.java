@@ -1,0 +1,92 @@
+package dev.bowline.plugins.ca.selfsigned;
+
+import dev.bowline.spi.ca.CertificateAuthority;
+import dev.bowline.spi.ca.CertificateAuthorityException;
+import dev.bowline.spi.model.SpiffeId;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The running {@code bowline.ca.selfsigned} CA. {@link #sign} refuses identities outside the
+ * configured trust domain and negative lifetimes, takes the default lifetime for a null or zero
+ * one, shortens it to the configured maximum and to the signer's own expiry, builds the leaf with
+ * {@link LeafIssuer}, and checks the result with {@link SvidRules}: a leaf that breaks a rule is
+ * never returned (that would be a bug, reported as a failure).
+ *
+ * <p><b>Threading.</b> Thread-safe: immutable state; signing may run on many threads at once.
+ */
+final class SelfSignedCertificateAuthority implements CertificateAuthority {
+
+  private final SelfSignedCaConfig config;
+  private final IssuingMaterial material;
+  private final LeafIssuer issuer;
+  private final Clock clock;
+  private final List<X509Certificate> trustBundle;
+
+  SelfSignedCertificateAuthority(SelfSignedCaConfig config, IssuingMaterial material, Clock clock) {
+    this.config = config;
+    this.material = material;
+    this.clock = clock;
+    this.issuer =
+        new LeafIssuer(material.signer().certificate(), material.signer().keyPair().getPrivate());
+    this.trustBundle = List.of(material.root().certificate());
+  }
+
+  @Override
+  public List<X509Certificate> sign(byte[] csrDer, SpiffeId identity, Duration ttl)
+      throws CertificateAuthorityException {
+    Objects.requireNonNull(csrDer, "csrDer");
+    Objects.requireNonNull(identity, "identity");
+    if (!identity.trustDomain().equals(config.trustDomain())) {
+      throw new CertificateAuthorityException(
+          "identity " + identity + " is outside this CA's trust domain " + config.trustDomain());
+    }
+    if (ttl != null && ttl.isNegative()) {
+      throw new CertificateAuthorityException("requested lifetime " + ttl + " is negative");
+    }
+    Duration lifetime = ttl == null || ttl.isZero() ? config.defaultTtl() : ttl;
+    if (lifetime.compareTo(config.maxTtl()) > 0) {
+      lifetime = config.maxTtl();
+    }
+    Instant now = clock.instant();
+    Instant notAfter = now.plus(lifetime);
+    Instant signerExpiry = material.signer().certificate().getNotAfter().toInstant();
+    if (notAfter.isAfter(signerExpiry)) {
+      notAfter = signerExpiry;
+    }
+    notAfter = notAfter.truncatedTo(ChronoUnit.SECONDS); // X.509 times have whole seconds
+    if (!signerExpiry.isAfter(now)) {
+      throw new CertificateAuthorityException("the signing CA expired at " + signerExpiry);
+    }
+    if (!notAfter.isAfter(now)) {
+      throw new CertificateAuthorityException("requested lifetime " + ttl + " is too short");
+    }
+    List<X509Certificate> chain = new ArrayList<>(2);
+    chain.add(issuer.issue(csrDer, identity, now, notAfter));
+    if (material.intermediate() != null) {
+      chain.add(material.intermediate());
+    }
+    List<String> broken = SvidRules.violations(chain, identity, trustBundle, now);
+    if (!broken.isEmpty()) {
+      throw new CertificateAuthorityException(
+          "refusing to return a certificate that breaks the X.509-SVID rules (a bug): " + broken);
+    }
+    return List.copyOf(chain);
+  }
+
+  @Override
+  public List<X509Certificate> trustBundle() {
+    return trustBundle;
+  }
+
+  @Override
+  public String toString() {
+    return "bowline.ca.selfsigned{trustDomain=" + config.trustDomain() + "}";
+  }
+}
