@@ -42,9 +42,9 @@ public final class TranslationCache {
   private final Once<LocalityPlan> localityPlan;
   private final Map<List<Object>, Once<List<ClusterLoadAssignment>>> localityEndpoints =
       new ConcurrentHashMap<>();
-  private final Map<List<Object>, Once<RouteConfiguration>> sidecarRoutes = new ConcurrentHashMap<>();
-  private final Map<List<Object>, Once<ListenersAndRoutes>> proxyless = new ConcurrentHashMap<>();
-  private final Map<List<Object>, Once<ListenersAndRoutes>> gateways = new ConcurrentHashMap<>();
+  private final Map<List<Object>, Once<RouteConfiguration>> sidecarRoutes;
+  private final Map<List<Object>, Once<ListenersAndRoutes>> proxyless;
+  private final Map<List<Object>, Once<ListenersAndRoutes>> gateways;
 
   /** An empty memo for {@code context}. */
   public TranslationCache(PushContext context) {
@@ -59,7 +59,46 @@ public final class TranslationCache {
     proxylessClusters =
         new Once<>(
             () -> List.copyOf(clusters.get().stream().map(OutboundClusters::forProxyless).toList()));
-    endpoints =
+    sidecarRoutes = new ConcurrentHashMap<>();
+    proxyless = new ConcurrentHashMap<>();
+    gateways = new ConcurrentHashMap<>();
+    endpoints = endpointsOf(context, specs);
+    localityPlan = new Once<>(() -> LocalityPlan.of(specs.get(), context.registry()));
+  }
+
+  /** A memo for {@code context} that shares with {@code previous} all but the endpoints. */
+  private TranslationCache(PushContext context, TranslationCache previous) {
+    this.context = context;
+    index = previous.index;
+    rules = previous.rules;
+    specs = previous.specs;
+    clusters = previous.clusters;
+    proxylessClusters = previous.proxylessClusters;
+    sidecarRoutes = previous.sidecarRoutes;
+    proxyless = previous.proxyless;
+    gateways = previous.gateways;
+    endpoints = endpointsOf(context, specs);
+    localityPlan = new Once<>(() -> LocalityPlan.of(specs.get(), context.registry()));
+  }
+
+  /**
+   * The memo for the push {@code next}, which follows this one. When only endpoints changed (the
+   * very same config snapshot, equal mesh settings, equal services), everything that does not
+   * depend on endpoints is kept: the index, the outbound clusters, the route tables, the
+   * proxyless and gateway listeners and routes; an endpoint change then costs only the
+   * assignments. Otherwise an empty memo.
+   */
+  public TranslationCache successor(PushContext next) {
+    Objects.requireNonNull(next, "next");
+    boolean endpointsOnly = next.config() == context.config()
+        && next.mesh().equals(context.mesh())
+        && next.registry().services().equals(context.registry().services());
+    return endpointsOnly ? new TranslationCache(next, this) : new TranslationCache(next);
+  }
+
+  private static Once<List<ClusterLoadAssignment>> endpointsOf(
+      PushContext context, Once<List<OutboundClusterSpec>> specs) {
+    return
         new Once<>(
             () -> {
               List<ClusterLoadAssignment> out = new ArrayList<>();
@@ -68,7 +107,6 @@ public final class TranslationCache {
               }
               return List.copyOf(out);
             });
-    localityPlan = new Once<>(() -> LocalityPlan.of(specs.get(), context.registry()));
   }
 
   /**

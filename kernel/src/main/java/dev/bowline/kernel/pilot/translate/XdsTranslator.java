@@ -44,7 +44,8 @@ public final class XdsTranslator {
 
   /**
    * The memo this translator uses for {@code context}: the one of the latest context if it is the
-   * same instance, else a new one that becomes the latest.
+   * same instance, else the latest one's {@linkplain TranslationCache#successor successor} (which
+   * keeps what an endpoint-only change leaves as it was), which becomes the latest.
    */
   public TranslationCache cacheFor(PushContext context) {
     Objects.requireNonNull(context, "context");
@@ -53,7 +54,7 @@ public final class XdsTranslator {
       if (current != null && current.context() == context) {
         return current;
       }
-      TranslationCache fresh = new TranslationCache(context);
+      TranslationCache fresh = current != null ? current.successor(context) : new TranslationCache(context);
       if (latest.compareAndSet(current, fresh)) {
         return fresh;
       }

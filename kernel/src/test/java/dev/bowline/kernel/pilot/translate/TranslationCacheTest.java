@@ -2,10 +2,17 @@ package dev.bowline.kernel.pilot.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bowline.kernel.pilot.config.ConfigSnapshot;
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.spi.model.Endpoint;
+import dev.bowline.spi.model.Hostname;
+import dev.bowline.spi.model.Protocol;
+import dev.bowline.spi.model.ServicePort;
+import dev.bowline.spi.platform.PlatformSnapshot;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +94,41 @@ class TranslationCacheTest {
         .as("an explicit memo keeps its own results")
         .isNotSameAs(viaNew.routes().get(0))
         .isEqualTo(viaNew.routes().get(0));
+  }
+
+  @Test
+  void anEndpointOnlyChangeKeepsClustersAndRouteTablesAndRebuildsOnlyTheAssignments() {
+    ConfigSnapshot config = Bookinfo.config();
+    PlatformSnapshot registry = Bookinfo.registry();
+    Map<Hostname, Map<String, List<Endpoint>>> moved =
+        new HashMap<>(registry.endpoints());
+    moved.put(Hostname.of("details.default.svc.cluster.local"),
+        Map.of("http", List.of(Bookinfo.endpoint("10.0.2.9", "v1", Bookinfo.ZONE_A, 1))));
+    PushContext first = new PushContext(config, registry, MeshSettings.DEFAULTS);
+    PushContext second = new PushContext(config,
+        new PlatformSnapshot(registry.services(), moved, registry.workloads()),
+        MeshSettings.DEFAULTS);
+    ProxyNode node = Bookinfo.sidecar("default", "a", Map.of());
+    ProxyNode gateway = Bookinfo.gateway("gw", Map.of("istio", "ingress"));
+
+    ProxyResources before = translator.translate(node, first);
+    ProxyResources gatewayBefore = translator.translate(gateway, first);
+    ProxyResources after = translator.translate(node, second);
+
+    assertThat(after.routes().get(0)).isSameAs(before.routes().get(0));
+    assertThat(after.clusters()).isSameAs(before.clusters());
+    assertThat(translator.translate(gateway, second).listeners()).isSameAs(gatewayBefore.listeners());
+    assertThat(after.endpoints().toString()).contains("10.0.2.9").doesNotContain("10.0.2.1\"");
+    assertThat(before.endpoints().toString()).contains("10.0.2.1").doesNotContain("10.0.2.9");
+
+    PushContext newService = new PushContext(config,
+        Bookinfo.registry(Bookinfo.service("extra", "default", ServicePort.of(
+            "http", 80, Protocol.HTTP))), MeshSettings.DEFAULTS);
+    assertThat(translator.translate(node, newService).routes().get(0))
+        .as("a new service starts afresh").isNotSameAs(after.routes().get(0));
+    PushContext newConfig = new PushContext(Bookinfo.config(), registry, MeshSettings.DEFAULTS);
+    assertThat(translator.translate(node, newConfig).routes().get(0))
+        .as("new config starts afresh").isNotSameAs(after.routes().get(0));
   }
 
   @Test
