@@ -3,6 +3,8 @@ package dev.bowline.plugins.ca.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bowline.plugins.ca.selfsigned.TestContext;
+import dev.bowline.plugins.ca.selfsigned.TestPki;
 import dev.bowline.plugins.ca.selfsigned.SvidRules;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
@@ -79,7 +81,7 @@ class FileCertificateAuthorityTest {
                 "keyFile",
                 dir.resolve("key.pem").toString()));
     raw.putAll(extra);
-    return factory.newAuthority(factory.parseConfig(raw).value(), new TestContext(Map.of()));
+    return factory.newAuthority(factory.parseConfig(raw).value(), new TestContext("ca-file", Map.of()));
   }
 
   private void files(X509Certificate signer, KeyPair key, X509Certificate... above)

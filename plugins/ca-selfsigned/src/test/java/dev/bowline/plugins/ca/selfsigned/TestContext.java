@@ -7,12 +7,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A plugin context carrying only a configuration section, as the host would pass it. */
-record TestContext(Map<String, Object> config) implements PluginContext {
+/**
+ * A plugin context carrying only a configuration section, as the host would pass it (shared with
+ * ca-file's tests through this module's test jar).
+ */
+public record TestContext(String pluginId, Map<String, Object> config) implements PluginContext {
 
-  @Override
-  public String pluginId() {
-    return "ca-selfsigned";
+  /** A context of the ca-selfsigned plugin. */
+  public TestContext(Map<String, Object> config) {
+    this("ca-selfsigned", config);
   }
 
   @Override
@@ -27,7 +30,7 @@ record TestContext(Map<String, Object> config) implements PluginContext {
 
   @Override
   public Logger logger() {
-    return LoggerFactory.getLogger("ca-selfsigned");
+    return LoggerFactory.getLogger(pluginId);
   }
 
   @Override

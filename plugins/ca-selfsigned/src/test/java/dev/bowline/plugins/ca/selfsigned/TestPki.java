@@ -28,11 +28,11 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Test key pairs, CSRs and certificates built with BouncyCastle, flaws and all. */
-final class TestPki {
+public final class TestPki {
 
   private TestPki() {}
 
-  static KeyPair ec() {
+  public static KeyPair ec() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -42,7 +42,7 @@ final class TestPki {
     }
   }
 
-  static KeyPair rsa(int bits) {
+  public static KeyPair rsa(int bits) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(bits);
@@ -53,12 +53,12 @@ final class TestPki {
   }
 
   /** A plain CSR for {@code key} with an empty subject. */
-  static byte[] csr(KeyPair key) {
+  public static byte[] csr(KeyPair key) {
     return csr(key, "", null);
   }
 
   /** A CSR with this subject and, if not null, these requested extensions. */
-  static byte[] csr(KeyPair key, String subject, Extensions requested) {
+  public static byte[] csr(KeyPair key, String subject, Extensions requested) {
     try {
       PKCS10CertificationRequestBuilder builder =
           new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), key.getPublic());
@@ -76,7 +76,7 @@ final class TestPki {
   }
 
   /** A CSR that claims {@code claimed}'s public key but is signed with {@code signer}'s key. */
-  static byte[] csrSignedBy(KeyPair claimed, KeyPair signer) {
+  public static byte[] csrSignedBy(KeyPair claimed, KeyPair signer) {
     try {
       return new JcaPKCS10CertificationRequestBuilder(new X500Name(""), claimed.getPublic())
           .build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate()))
@@ -87,43 +87,43 @@ final class TestPki {
   }
 
   /** A certificate under construction: every field and extension can be set, wrongly if wanted. */
-  static final class Cert {
-    String subject = "";
-    KeyPair key = ec();
-    X509Certificate issuer;
-    PrivateKey issuerKey;
-    Instant notBefore = Instant.now().minusSeconds(60);
-    Instant notAfter = Instant.now().plusSeconds(3600);
-    BigInteger serial = BigInteger.ONE.shiftLeft(100).add(BigInteger.valueOf(12345));
-    Integer basicConstraints =
+  public static final class Cert {
+    public String subject = "";
+    public KeyPair key = ec();
+    public X509Certificate issuer;
+    public PrivateKey issuerKey;
+    public Instant notBefore = Instant.now().minusSeconds(60);
+    public Instant notAfter = Instant.now().plusSeconds(3600);
+    public BigInteger serial = BigInteger.ONE.shiftLeft(100).add(BigInteger.valueOf(12345));
+    public Integer basicConstraints =
         null; // null: cA false; -1: absent; >= 0: cA true with this path length
-    boolean basicConstraintsCritical = true;
-    int keyUsage = KeyUsage.digitalSignature;
-    boolean keyUsageCritical = true;
-    List<KeyPurposeId> purposes =
+    public boolean basicConstraintsCritical = true;
+    public int keyUsage = KeyUsage.digitalSignature;
+    public boolean keyUsageCritical = true;
+    public List<KeyPurposeId> purposes =
         List.of(KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth);
-    List<GeneralName> sans = new ArrayList<>();
-    boolean keyIds = true;
+    public List<GeneralName> sans = new ArrayList<>();
+    public boolean keyIds = true;
 
-    Cert san(String uri) {
+    public Cert san(String uri) {
       sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri));
       return this;
     }
 
-    Cert ca(int pathLength) {
+    public Cert ca(int pathLength) {
       basicConstraints = pathLength;
       keyUsage = KeyUsage.keyCertSign | KeyUsage.cRLSign;
       purposes = List.of();
       return this;
     }
 
-    Cert issuedBy(X509Certificate issuer, PrivateKey issuerKey) {
+    public Cert issuedBy(X509Certificate issuer, PrivateKey issuerKey) {
       this.issuer = issuer;
       this.issuerKey = issuerKey;
       return this;
     }
 
-    X509Certificate build() {
+    public X509Certificate build() {
       try {
         JcaX509ExtensionUtils ids = new JcaX509ExtensionUtils();
         X500Name name = new X500Name(subject);
