@@ -1,5 +1,6 @@
 package dev.bowline.plugins.ca.file;
 
+import dev.bowline.plugins.ca.issuing.DurationText;
 import dev.bowline.spi.model.SpiffeId;
 import dev.bowline.spi.plugin.ConfigError;
 import dev.bowline.spi.plugin.ConfigOrError;

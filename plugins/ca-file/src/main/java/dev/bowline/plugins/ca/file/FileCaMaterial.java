@@ -1,5 +1,6 @@
 package dev.bowline.plugins.ca.file;
 
+import dev.bowline.plugins.ca.issuing.KeyMatch;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;

@@ -3,6 +3,7 @@ package dev.bowline.plugins.ca.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bowline.plugins.ca.issuing.KeyMatch;
 import dev.bowline.plugins.ca.selfsigned.TestPki;
 import java.io.StringWriter;
 import java.nio.file.Files;

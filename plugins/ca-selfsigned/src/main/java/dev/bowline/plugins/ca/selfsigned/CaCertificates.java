@@ -1,5 +1,6 @@
 package dev.bowline.plugins.ca.selfsigned;
 
+import dev.bowline.plugins.ca.issuing.LeafIssuer;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

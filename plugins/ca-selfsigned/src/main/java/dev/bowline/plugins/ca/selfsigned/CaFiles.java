@@ -1,5 +1,6 @@
 package dev.bowline.plugins.ca.selfsigned;
 
+import dev.bowline.plugins.ca.issuing.KeyMatch;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

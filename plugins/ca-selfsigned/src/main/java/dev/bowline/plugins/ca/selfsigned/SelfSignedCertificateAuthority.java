@@ -1,5 +1,6 @@
 package dev.bowline.plugins.ca.selfsigned;
 
+import dev.bowline.plugins.ca.issuing.LeafIssuer;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
 import dev.bowline.spi.model.SpiffeId;

@@ -1,4 +1,4 @@
-package dev.bowline.plugins.ca.file;
+package dev.bowline.plugins.ca.issuing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,13 +12,13 @@ import java.security.Signature;
  *
  * <p>Stateless and thread-safe.
  */
-final class KeyMatch {
+public final class KeyMatch {
 
   private static final byte[] MESSAGE = "bowline key match".getBytes(StandardCharsets.US_ASCII);
 
   private KeyMatch() {}
 
-  static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
+  public static boolean matches(PrivateKey privateKey, PublicKey publicKey) {
     if (!privateKey.getAlgorithm().equals(publicKey.getAlgorithm())) {
       return false;
     }

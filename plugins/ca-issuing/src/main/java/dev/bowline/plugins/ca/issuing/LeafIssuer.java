@@ -1,4 +1,4 @@
-package dev.bowline.plugins.ca.selfsigned;
+package dev.bowline.plugins.ca.issuing;
 
 import dev.bowline.spi.ca.CertificateAuthorityException;
 import dev.bowline.spi.model.SpiffeId;
@@ -34,24 +34,24 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  * Builds one X.509-SVID leaf: the CSR's public key (after checking its signature), the given SPIFFE
  * ID as the only, critical, URI SAN, an empty subject, {@code cA false}, digitalSignature (and
  * keyEncipherment for RSA), serverAuth and clientAuth, key identifiers, a random 128-bit serial,
- * and a validity from one minute ago to {@code notAfter}. Nothing else of the CSR is used. (ca-file
- * holds a copy of this class: plugins share no code but the SPI.)
+ * and a validity from one minute ago to {@code notAfter}. Nothing else of the CSR is used.
+ * (Shared by the CA plugins, each bundling its own copy of this library.)
  *
  * <p>Thread-safe: immutable but for a {@link SecureRandom}, which is.
  */
-final class LeafIssuer {
+public final class LeafIssuer {
 
-  static final Duration BACKDATE = Duration.ofMinutes(1);
+  public static final Duration BACKDATE = Duration.ofMinutes(1);
   private final X509Certificate issuer;
   private final PrivateKey issuerKey;
   private final SecureRandom random = new SecureRandom();
 
-  LeafIssuer(X509Certificate issuer, PrivateKey issuerKey) {
+  public LeafIssuer(X509Certificate issuer, PrivateKey issuerKey) {
     this.issuer = issuer;
     this.issuerKey = issuerKey;
   }
 
-  X509Certificate issue(byte[] csrDer, SpiffeId identity, Instant now, Instant notAfter)
+  public X509Certificate issue(byte[] csrDer, SpiffeId identity, Instant now, Instant notAfter)
       throws CertificateAuthorityException {
     PublicKey key = verifiedKey(csrDer);
     try {
@@ -137,7 +137,7 @@ final class LeafIssuer {
         "CSR signature does not verify with its public key: no proof of possession");
   }
 
-  static String signatureAlgorithm(PrivateKey key) {
+  public static String signatureAlgorithm(PrivateKey key) {
     if (key instanceof ECKey ec) {
       return ec.getParams().getCurve().getField().getFieldSize() > 256
           ? "SHA384withECDSA"

@@ -1,4 +1,4 @@
-package dev.bowline.plugins.ca.file;
+package dev.bowline.plugins.ca.issuing;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *
  * <p>Stateless and thread-safe.
  */
-final class DurationText {
+public final class DurationText {
 
   private static final Pattern WHOLE = Pattern.compile("(?:[0-9]{1,9}[hms])+");
   private static final Pattern PART = Pattern.compile("([0-9]{1,9})([hms])");
@@ -20,7 +20,7 @@ final class DurationText {
   private DurationText() {}
 
   /** The duration {@code text} spells, or empty if it is not of that form. */
-  static Optional<Duration> parse(String text) {
+  public static Optional<Duration> parse(String text) {
     if (text == null || !WHOLE.matcher(text).matches()) {
       return Optional.empty();
     }
