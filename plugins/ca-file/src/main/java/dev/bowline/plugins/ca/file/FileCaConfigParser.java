@@ -1,7 +1,6 @@
 package dev.bowline.plugins.ca.file;
 
-import dev.bowline.plugins.ca.issuing.DurationText;
-import dev.bowline.spi.model.SpiffeId;
+import dev.bowline.plugins.ca.issuing.CaConfigFields;
 import dev.bowline.spi.plugin.ConfigError;
 import dev.bowline.spi.plugin.ConfigOrError;
 import java.nio.file.InvalidPathException;
@@ -45,12 +44,15 @@ final class FileCaConfigParser {
             new ConfigError(key, "unknown field; known fields are " + String.join(", ", FIELDS)));
       }
     }
-    String trustDomain = trustDomain(raw.get(TRUST_DOMAIN), errors);
+    String trustDomain =
+        CaConfigFields.trustDomain(
+            raw.get(TRUST_DOMAIN), TRUST_DOMAIN, FileCaConfig.DEFAULT_TRUST_DOMAIN, errors);
     Path chain = path(raw, CERT_CHAIN_FILE, true, errors);
     Path key = path(raw, KEY_FILE, true, errors);
     Path roots = path(raw, ROOT_CERT_FILE, false, errors);
-    Duration defaultTtl = duration(raw, DEFAULT_TTL, FileCaConfig.DEFAULT_TTL, errors);
-    Duration maxTtl = duration(raw, MAX_TTL, FileCaConfig.DEFAULT_MAX_TTL, errors);
+    Duration defaultTtl =
+        CaConfigFields.duration(raw, DEFAULT_TTL, FileCaConfig.DEFAULT_TTL, errors);
+    Duration maxTtl = CaConfigFields.duration(raw, MAX_TTL, FileCaConfig.DEFAULT_MAX_TTL, errors);
     if (errors.isEmpty() && maxTtl.compareTo(defaultTtl) < 0) {
       errors.add(new ConfigError(MAX_TTL, "must be at least defaultTtl (" + defaultTtl + ")"));
     }
@@ -59,25 +61,6 @@ final class FileCaConfigParser {
     }
     return ConfigOrError.of(
         new FileCaConfig(trustDomain, chain, key, Optional.ofNullable(roots), defaultTtl, maxTtl));
-  }
-
-  private static String trustDomain(Object value, List<ConfigError> errors) {
-    if (value == null) {
-      return FileCaConfig.DEFAULT_TRUST_DOMAIN;
-    }
-    if (!(value instanceof String text)) {
-      errors.add(
-          new ConfigError(
-              TRUST_DOMAIN, "must be a string such as cluster.local, not " + describe(value)));
-      return null;
-    }
-    try {
-      new SpiffeId(text, "");
-      return text;
-    } catch (IllegalArgumentException e) {
-      errors.add(new ConfigError(TRUST_DOMAIN, e.getMessage()));
-      return null;
-    }
   }
 
   private static Path path(
@@ -90,7 +73,9 @@ final class FileCaConfigParser {
       return null;
     }
     if (!(value instanceof String text) || text.isBlank()) {
-      errors.add(new ConfigError(field, "must be the path of a PEM file, not " + describe(value)));
+      errors.add(
+          new ConfigError(
+              field, "must be the path of a PEM file, not " + CaConfigFields.describe(value)));
       return null;
     }
     try {
@@ -99,37 +84,5 @@ final class FileCaConfigParser {
       errors.add(new ConfigError(field, "'" + text + "' is not a path: " + e.getMessage()));
       return null;
     }
-  }
-
-  private static Duration duration(
-      Map<String, ?> raw, String field, Duration defaultValue, List<ConfigError> errors) {
-    Object value = raw.get(field);
-    if (value == null) {
-      return defaultValue;
-    }
-    Duration parsed = value instanceof String text ? DurationText.parse(text).orElse(null) : null;
-    if (parsed == null || parsed.isZero()) {
-      errors.add(
-          new ConfigError(
-              field,
-              "must be a positive duration such as 24h, 90m or 1h30m, not " + describe(value)));
-      return defaultValue;
-    }
-    return parsed;
-  }
-
-  private static String describe(Object value) {
-    if (value instanceof String s) {
-      return "the string \"" + s + "\"";
-    }
-    if (value instanceof Map) {
-      return "a map";
-    }
-    if (value instanceof List) {
-      return "a list";
-    }
-    return value instanceof Boolean
-        ? "a boolean"
-        : "the " + value.getClass().getSimpleName() + " " + value;
   }
 }

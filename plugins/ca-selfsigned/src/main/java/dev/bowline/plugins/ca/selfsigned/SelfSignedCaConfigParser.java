@@ -1,7 +1,6 @@
 package dev.bowline.plugins.ca.selfsigned;
 
-import dev.bowline.plugins.ca.issuing.DurationText;
-import dev.bowline.spi.model.SpiffeId;
+import dev.bowline.plugins.ca.issuing.CaConfigFields;
 import dev.bowline.spi.plugin.ConfigError;
 import dev.bowline.spi.plugin.ConfigOrError;
 import java.time.Duration;
@@ -41,14 +40,19 @@ final class SelfSignedCaConfigParser {
             new ConfigError(key, "unknown field; known fields are " + String.join(", ", FIELDS)));
       }
     }
-    String trustDomain = trustDomain(raw.get(TRUST_DOMAIN), errors);
-    Duration defaultTtl = duration(raw, DEFAULT_TTL, SelfSignedCaConfig.DEFAULT_TTL, errors);
-    Duration maxTtl = duration(raw, MAX_TTL, SelfSignedCaConfig.DEFAULT_MAX_TTL, errors);
+    String trustDomain =
+        CaConfigFields.trustDomain(
+            raw.get(TRUST_DOMAIN), TRUST_DOMAIN, SelfSignedCaConfig.DEFAULT_TRUST_DOMAIN, errors);
+    Duration defaultTtl =
+        CaConfigFields.duration(raw, DEFAULT_TTL, SelfSignedCaConfig.DEFAULT_TTL, errors);
+    Duration maxTtl =
+        CaConfigFields.duration(raw, MAX_TTL, SelfSignedCaConfig.DEFAULT_MAX_TTL, errors);
     KeyAlgorithm algorithm = keyAlgorithm(raw.get(KEY_ALGORITHM), errors);
     Object intermediate = raw.get(INTERMEDIATE);
     if (intermediate != null && !(intermediate instanceof Boolean)) {
       errors.add(
-          new ConfigError(INTERMEDIATE, "must be true or false, not " + describe(intermediate)));
+          new ConfigError(
+              INTERMEDIATE, "must be true or false, not " + CaConfigFields.describe(intermediate)));
     }
     if (errors.isEmpty() && maxTtl.compareTo(defaultTtl) < 0) {
       errors.add(new ConfigError(MAX_TTL, "must be at least defaultTtl (" + defaultTtl + ")"));
@@ -61,42 +65,6 @@ final class SelfSignedCaConfigParser {
             trustDomain, defaultTtl, maxTtl, algorithm, Boolean.TRUE.equals(intermediate)));
   }
 
-  private static String trustDomain(Object value, List<ConfigError> errors) {
-    if (value == null) {
-      return SelfSignedCaConfig.DEFAULT_TRUST_DOMAIN;
-    }
-    if (!(value instanceof String text)) {
-      errors.add(
-          new ConfigError(
-              TRUST_DOMAIN, "must be a string such as cluster.local, not " + describe(value)));
-      return null;
-    }
-    try {
-      new SpiffeId(text, "");
-      return text;
-    } catch (IllegalArgumentException e) {
-      errors.add(new ConfigError(TRUST_DOMAIN, e.getMessage()));
-      return null;
-    }
-  }
-
-  private static Duration duration(
-      Map<String, ?> raw, String field, Duration defaultValue, List<ConfigError> errors) {
-    Object value = raw.get(field);
-    if (value == null) {
-      return defaultValue;
-    }
-    Duration parsed = value instanceof String text ? DurationText.parse(text).orElse(null) : null;
-    if (parsed == null || parsed.isZero()) {
-      errors.add(
-          new ConfigError(
-              field,
-              "must be a positive duration such as 24h, 90m or 1h30m, not " + describe(value)));
-      return defaultValue;
-    }
-    return parsed;
-  }
-
   private static KeyAlgorithm keyAlgorithm(Object value, List<ConfigError> errors) {
     if (value == null) {
       return KeyAlgorithm.EC;
@@ -106,22 +74,8 @@ final class SelfSignedCaConfigParser {
         return algorithm;
       }
     }
-    errors.add(new ConfigError(KEY_ALGORITHM, "must be EC or RSA, not " + describe(value)));
+    errors.add(
+        new ConfigError(KEY_ALGORITHM, "must be EC or RSA, not " + CaConfigFields.describe(value)));
     return KeyAlgorithm.EC;
-  }
-
-  private static String describe(Object value) {
-    if (value instanceof String s) {
-      return "the string \"" + s + "\"";
-    }
-    if (value instanceof Map) {
-      return "a map";
-    }
-    if (value instanceof List) {
-      return "a list";
-    }
-    return value instanceof Boolean
-        ? "a boolean"
-        : "the " + value.getClass().getSimpleName() + " " + value;
   }
 }
