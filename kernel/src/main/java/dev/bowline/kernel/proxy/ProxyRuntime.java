@@ -1,12 +1,12 @@
 package dev.bowline.kernel.proxy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.proxy.admin.AdminServer;
 import dev.bowline.proxy.config.BootstrapLoader;
+import dev.bowline.proxy.config.ConfigDumpJson;
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.server.ProxyServer;
@@ -95,19 +95,32 @@ public final class ProxyRuntime {
     return new ProxyServer(concurrency, balancers, filters, plugins::contextFor, new MetricRegistry());
   }
 
-  /** The config dump of a mesh proxy: who it is and what it holds from the control plane. */
+  /**
+   * The config dump of a mesh proxy, as Envoy's {@code /config_dump} shows it: the node, then the
+   * clusters, listeners, route configurations and assignments it holds from the control plane with
+   * the versions it acknowledged; plus Bowline's {@code xds} section (connected, accepted and
+   * rejected responses per type, the last rejection).
+   */
   private String xdsDump(MeshProxyOptions options) {
     ObjectMapper json = new ObjectMapper();
-    ObjectNode root = json.createObjectNode();
-    ObjectNode bootstrap = root.putArray("configs").addObject();
-    bootstrap.put("@type", "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump");
-    ObjectNode node = bootstrap.putObject("bootstrap").putObject("node");
-    node.put("id", options.node().id());
-    node.put("control_plane", options.controlPlane());
     XdsClient client = xds;
+    ObjectNode root;
+    try {
+      root = client == null ? json.createObjectNode()
+          : (ObjectNode) json.readTree(ConfigDumpJson.print(client.configDump()));
+    } catch (IOException e) {
+      root = json.createObjectNode();
+      root.put("error", "the configuration cannot be printed: " + e.getMessage());
+    }
+    if (!root.has("configs")) {
+      ObjectNode bootstrap = root.putArray("configs").addObject();
+      bootstrap.put("@type", "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump");
+      bootstrap.putObject("bootstrap").putObject("node").put("id", options.node().id());
+    }
     if (client != null) {
       XdsStatus status = client.status();
       ObjectNode dynamic = root.putObject("xds");
+      dynamic.put("control_plane", options.controlPlane());
       dynamic.put("connected", status.connected());
       status.types().forEach((type, t) -> {
         ObjectNode n = dynamic.putObject(type.name().toLowerCase(java.util.Locale.ROOT));
@@ -117,10 +130,6 @@ public final class ProxyRuntime {
         t.lastRejection().ifPresent(r -> n.put("last_rejection", r));
       });
     }
-    ArrayNode listeners = root.putArray("listeners");
-    server.config().listeners().forEach(l -> listeners.add(l.name() + " " + l.address()));
-    ArrayNode clusters = root.putArray("clusters");
-    server.config().clusters().forEach(c -> clusters.add(c.name()));
     try {
       return json.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     } catch (IOException e) {

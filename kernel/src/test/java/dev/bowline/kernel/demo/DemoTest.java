@@ -28,4 +28,22 @@ class DemoTest {
     assertThat(bookinfo.get("/api/v1/products/0/ratings").body()).contains("\"Reviewer1\":5");
     assertThat(bookinfo.get("/nothing-routed-here").statusCode()).isEqualTo(404);
   }
+
+  @Test
+  void aSidecarsConfigDumpShowsWhatItHoldsAsEnvoysDoes() {
+    String dump = bookinfo.send(java.net.http.HttpRequest.newBuilder(
+        bookinfo.admin("productpage-v1").resolve("/config_dump")).build()).body();
+    assertThat(dump).contains(
+        "\"@type\" : \"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump\"",
+        "\"id\" : \"sidecar~127.0.0.1~productpage-v1.default~default.svc.cluster.local\"",
+        "type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
+        "dynamic_active_clusters",
+        "outbound|9080|v2|reviews.default.svc.cluster.local",
+        "dynamic_listeners",
+        "envoy.filters.http.fault",
+        "dynamic_route_configs",
+        "reviews.default.svc.cluster.local:9080",
+        "dynamic_endpoint_configs",
+        "\"connected\" : true");
+  }
 }

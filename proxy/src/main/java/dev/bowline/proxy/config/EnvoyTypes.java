@@ -36,29 +36,32 @@ final class EnvoyTypes {
   static final String UPSTREAM_HTTP_PROTOCOL_OPTIONS_KEY =
       "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
 
-  static final JsonFormat.TypeRegistry REGISTRY =
-      JsonFormat.TypeRegistry.newBuilder()
-          .add(HttpConnectionManager.getDescriptor())
-          .add(Router.getDescriptor())
-          .add(HTTPFault.getDescriptor())
-          .add(Cors.getDescriptor()) // and CorsPolicy, the per-route config, from the same file
-          .add(LocalRateLimit.getDescriptor())
-          .add(TcpProxy.getDescriptor())
-          .add(ConnectionLimit.getDescriptor())
-          .add(DownstreamTlsContext.getDescriptor())
-          .add(UpstreamTlsContext.getDescriptor())
-          .add(HttpProtocolOptions.getDescriptor())
-          .add(FileAccessLog.getDescriptor())
-          .add(StdoutAccessLog.getDescriptor())
-          .add(StderrAccessLog.getDescriptor())
-          .add(TlsInspector.getDescriptor())
-          .add(
-              io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate
-                  .getDescriptor())
-          .add(com.github.xds.type.v3.TypedStruct.getDescriptor())
-          .add(com.github.udpa.udpa.type.v1.TypedStruct.getDescriptor())
-          .add(Struct.getDescriptor())
-          .build();
+  static final JsonFormat.TypeRegistry REGISTRY = registry().build();
+
+  /** A builder of {@link #REGISTRY}, to which more types may be added. */
+  static JsonFormat.TypeRegistry.Builder registry() {
+    return JsonFormat.TypeRegistry.newBuilder()
+        .add(HttpConnectionManager.getDescriptor())
+        .add(Router.getDescriptor())
+        .add(HTTPFault.getDescriptor())
+        .add(Cors.getDescriptor()) // and CorsPolicy, the per-route config, from the same file
+        .add(LocalRateLimit.getDescriptor())
+        .add(TcpProxy.getDescriptor())
+        .add(ConnectionLimit.getDescriptor())
+        .add(DownstreamTlsContext.getDescriptor())
+        .add(UpstreamTlsContext.getDescriptor())
+        .add(HttpProtocolOptions.getDescriptor())
+        .add(FileAccessLog.getDescriptor())
+        .add(StdoutAccessLog.getDescriptor())
+        .add(StderrAccessLog.getDescriptor())
+        .add(TlsInspector.getDescriptor())
+        .add(
+            io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate
+                .getDescriptor())
+        .add(com.github.xds.type.v3.TypedStruct.getDescriptor())
+        .add(com.github.udpa.udpa.type.v1.TypedStruct.getDescriptor())
+        .add(Struct.getDescriptor());
+  }
 
   private EnvoyTypes() {}
 

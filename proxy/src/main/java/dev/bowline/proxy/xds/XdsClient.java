@@ -149,6 +149,15 @@ public final class XdsClient implements AutoCloseable {
     executor.execute(this::openStream);
   }
 
+  /**
+   * What the proxy holds from the control plane as Envoy's admin {@code ConfigDump} (for {@code
+   * /config_dump}): the node and the accepted clusters, listeners, routes and assignments as
+   * received. Thread-safe.
+   */
+  public io.envoyproxy.envoy.admin.v3.ConfigDump configDump() {
+    return XdsConfigDump.of(node, applier.accepted(), status());
+  }
+
   /** What the client knows now. Thread-safe. */
   public XdsStatus status() {
     return new XdsStatus(connected(), typeStatus);

@@ -2,6 +2,8 @@ package dev.bowline.proxy.xds;
 
 import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.LoadAssignment;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import java.util.TreeSet;
  */
 record XdsResources(
     Map<String, ClusterResource> clusters,
-    Map<String, LoadAssignment> endpoints,
+    Map<String, EndpointsResource> endpoints,
     Map<String, Listener> listeners,
     Map<String, RouteConfiguration> routes) {
 
@@ -38,13 +40,22 @@ record XdsResources(
   }
 
   /**
+   * An accepted assignment.
+   *
+   * @param assignment its translation
+   * @param proto the assignment as received (for {@code /config_dump})
+   */
+  record EndpointsResource(LoadAssignment assignment, ClusterLoadAssignment proto) {}
+
+  /**
    * An accepted cluster.
    *
    * @param config the translation, with no endpoints when the cluster is EDS
    * @param edsServiceName for an EDS cluster, the name its assignment has in EDS
    *     ({@code eds_cluster_config.service_name}, else the cluster's name)
+   * @param proto the cluster as received (for {@code /config_dump})
    */
-  record ClusterResource(ClusterConfig config, Optional<String> edsServiceName) {}
+  record ClusterResource(ClusterConfig config, Optional<String> edsServiceName, Cluster proto) {}
 
   /** The EDS resource names the clusters need, sorted. */
   Set<String> edsServiceNames() {
@@ -67,7 +78,8 @@ record XdsResources(
       out.add(
           c.edsServiceName()
               .map(service -> c.config().withAssignment(
-                  endpoints.getOrDefault(service, LoadAssignment.EMPTY)))
+                  endpoints.containsKey(service) ? endpoints.get(service).assignment()
+                      : LoadAssignment.EMPTY))
               .orElse(c.config()));
     }
     return out;
@@ -76,14 +88,14 @@ record XdsResources(
   /** These clusters, dropping endpoints no cluster uses any more. */
   XdsResources withClusters(Map<String, ClusterResource> next) {
     XdsResources out = new XdsResources(next, Map.of(), listeners, routes);
-    Map<String, LoadAssignment> kept = new LinkedHashMap<>(endpoints);
+    Map<String, EndpointsResource> kept = new LinkedHashMap<>(endpoints);
     kept.keySet().retainAll(out.edsServiceNames());
     return new XdsResources(next, kept, listeners, routes);
   }
 
   /** These endpoints replace those held for the same service names. */
-  XdsResources withEndpoints(Map<String, LoadAssignment> updated) {
-    Map<String, LoadAssignment> merged = new LinkedHashMap<>(endpoints);
+  XdsResources withEndpoints(Map<String, EndpointsResource> updated) {
+    Map<String, EndpointsResource> merged = new LinkedHashMap<>(endpoints);
     merged.putAll(updated);
     return new XdsResources(clusters, merged, listeners, routes);
   }

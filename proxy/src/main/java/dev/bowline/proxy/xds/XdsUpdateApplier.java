@@ -10,6 +10,7 @@ import dev.bowline.proxy.config.ListenerTranslator;
 import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.proxy.config.Problems;
 import dev.bowline.proxy.xds.XdsResources.ClusterResource;
+import dev.bowline.proxy.xds.XdsResources.EndpointsResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -67,14 +68,14 @@ final class XdsUpdateApplier {
   }
 
   private final XdsConfigSink sink;
-  private XdsResources accepted = XdsResources.EMPTY;
+  private volatile XdsResources accepted = XdsResources.EMPTY;
   private Map<String, ListenerConfig> running = Map.of();
 
   XdsUpdateApplier(XdsConfigSink sink) {
     this.sink = Objects.requireNonNull(sink, "sink");
   }
 
-  /** The accepted resources. */
+  /** The accepted resources; any thread may read them (an immutable value, swapped). */
   XdsResources accepted() {
     return accepted;
   }
@@ -113,7 +114,7 @@ final class XdsUpdateApplier {
           String serviceName = proto.getEdsClusterConfig().getServiceName();
           service = Optional.of(serviceName.isEmpty() ? name : serviceName);
         }
-        clusters.put(name, new ClusterResource(config, service));
+        clusters.put(name, new ClusterResource(config, service, proto));
       } catch (ConfigException e) {
         problems.addAll(e);
       }
@@ -132,7 +133,7 @@ final class XdsUpdateApplier {
         ResourceDecoder.decode(
             XdsResourceType.ENDPOINT, ClusterLoadAssignment.class, resources, problems);
     Set<String> wanted = accepted.edsServiceNames();
-    Map<String, LoadAssignment> updated = new LinkedHashMap<>();
+    Map<String, EndpointsResource> updated = new LinkedHashMap<>();
     int ignored = 0;
     for (Map.Entry<String, ClusterLoadAssignment> entry : protos.entrySet()) {
       if (!wanted.contains(entry.getKey())) {
@@ -140,8 +141,8 @@ final class XdsUpdateApplier {
         continue;
       }
       try {
-        updated.put(entry.getKey(), EndpointTranslator.translateAssignment(
-            entry.getValue(), Problems.key("endpoints", entry.getKey())));
+        updated.put(entry.getKey(), new EndpointsResource(EndpointTranslator.translateAssignment(
+            entry.getValue(), Problems.key("endpoints", entry.getKey())), entry.getValue()));
       } catch (ConfigException e) {
         problems.addAll(e);
       }
@@ -152,8 +153,13 @@ final class XdsUpdateApplier {
     Set<String> changed = new TreeSet<>();
     for (ClusterResource cluster : accepted.clusters().values()) {
       String service = cluster.edsServiceName().orElse(null);
-      LoadAssignment endpoints = service == null ? null : updated.get(service);
-      if (endpoints == null || endpoints.equals(accepted.endpoints().get(service))) {
+      EndpointsResource received = service == null ? null : updated.get(service);
+      if (received == null) {
+        continue;
+      }
+      LoadAssignment endpoints = received.assignment();
+      EndpointsResource held = accepted.endpoints().get(service);
+      if (held != null && endpoints.equals(held.assignment())) {
         continue;
       }
       try {
@@ -167,7 +173,7 @@ final class XdsUpdateApplier {
       return Result.rejected(problems.list());
     }
     accepted = accepted.withEndpoints(updated);
-    int count = updated.values().stream().mapToInt(a -> a.endpoints().size()).sum();
+    int count = updated.values().stream().mapToInt(a -> a.assignment().endpoints().size()).sum();
     return Result.accepted(updated.size() + " assignment(s) with " + count + " endpoint(s);"
         + " clusters updated: " + changed
         + (ignored == 0 ? "" : "; " + ignored + " unrequested assignment(s) ignored"));
