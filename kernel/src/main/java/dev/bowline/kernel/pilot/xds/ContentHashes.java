@@ -14,8 +14,10 @@ import java.util.function.Function;
  * ResourceHash#of(List, Function)}), however many clients hold it. The translator hands every
  * client of a push the very same resource objects and, mostly, the very same lists, so a push to
  * many clients hashes each shared list once instead of once per client. Identity, not equality:
- * a lookup never serializes or compares contents. {@link #clear()} drops everything, once per
- * push, so that the memo does not keep old resources alive.
+ * a lookup never serializes or compares contents. The memo spans two pushes ({@link #nextPush()}):
+ * a push caused by endpoints alone hands out the previous push's very clusters and route tables
+ * again, which are then not digested again; what the last two pushes did not use is forgotten,
+ * so the memo keeps no older resources alive.
  *
  * <p>The lists and resources must not change while they are memoized (protobuf messages and the
  * lists of {@code ProxyResources} are immutable).
@@ -25,8 +27,10 @@ import java.util.function.Function;
 final class ContentHashes {
 
   private final Function<Message, byte[]> digester;
-  private final Map<Message, byte[]> digests = new IdentityHashMap<>();
-  private final Map<List<? extends Message>, String> hashes = new IdentityHashMap<>();
+  private Map<Message, byte[]> digests = new IdentityHashMap<>();
+  private Map<Message, byte[]> previousDigests = new IdentityHashMap<>();
+  private Map<List<? extends Message>, String> hashes = new IdentityHashMap<>();
+  private Map<List<? extends Message>, String> previousHashes = new IdentityHashMap<>();
 
   /** A memo that digests with {@link ResourceHash#digestOf}. */
   ContentHashes() {
@@ -42,7 +46,10 @@ final class ContentHashes {
   String of(List<? extends Message> resources) {
     String hash = hashes.get(resources);
     if (hash == null) {
-      hash = ResourceHash.of(resources, this::digest);
+      hash = previousHashes.get(resources);
+      if (hash == null) {
+        hash = ResourceHash.of(resources, this::digest);
+      }
       hashes.put(resources, hash);
     }
     return hash;
@@ -53,16 +60,24 @@ final class ContentHashes {
     return HexFormat.of().formatHex(digest(resource));
   }
 
-  /** Drops every memoized hash. */
-  void clear() {
-    digests.clear();
-    hashes.clear();
+  /**
+   * Starts a push: what the push that just ended used stays memoized for this one; what only the
+   * push before it used is dropped.
+   */
+  void nextPush() {
+    previousDigests = digests;
+    digests = new IdentityHashMap<>();
+    previousHashes = hashes;
+    hashes = new IdentityHashMap<>();
   }
 
   private byte[] digest(Message resource) {
     byte[] digest = digests.get(resource);
     if (digest == null) {
-      digest = digester.apply(resource);
+      digest = previousDigests.get(resource);
+      if (digest == null) {
+        digest = digester.apply(resource);
+      }
       digests.put(resource, digest);
     }
     return digest;

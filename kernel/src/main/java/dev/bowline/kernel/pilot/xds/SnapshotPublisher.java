@@ -179,11 +179,12 @@ final class SnapshotPublisher {
   }
 
   /**
-   * Drops the memos of the previous push (hashes, snapshot maps, unions), so that they keep no old
-   * resources alive. Called at the start of each push.
+   * Drops the memos of the previous push (snapshot maps, unions), so that they keep no old
+   * resources alive; the content hashes are kept one push longer ({@link ContentHashes#nextPush()}).
+   * Called at the start of each push.
    */
   void newPush() {
-    hashes.clear();
+    hashes.nextPush();
     snapshots.clear();
     unions.clear();
     checked.clear();

@@ -56,14 +56,22 @@ class ContentHashesTest {
   }
 
   @Test
-  void clearForgetsEverything() {
+  void theNextPushReusesWhatTheLastOneDigestedAndOnlyThat() {
     List<Cluster> shared = List.of(edsCluster("a"));
+    Cluster other = edsCluster("b");
     String first = hashes.of(shared);
+    hashes.versionOf(other);
 
-    hashes.clear();
-
+    hashes.nextPush();
     assertThat(hashes.of(shared)).isEqualTo(first);
-    assertThat(digested).hasSize(2);
+    assertThat(hashes.of(List.of(shared.get(0)))).as("a new list of a digested resource").isEqualTo(first);
+    assertThat(digested).as("nothing digested again").hasSize(2);
+
+    hashes.nextPush();
+    hashes.nextPush();
+    hashes.versionOf(other);
+    assertThat(hashes.of(shared)).isEqualTo(first);
+    assertThat(digested).as("forgotten after a push that did not use them").hasSize(4);
   }
 
   @Test
