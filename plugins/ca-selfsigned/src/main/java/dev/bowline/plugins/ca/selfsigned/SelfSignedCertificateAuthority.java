@@ -1,6 +1,7 @@
 package dev.bowline.plugins.ca.selfsigned;
 
 import dev.bowline.plugins.ca.issuing.LeafIssuer;
+import dev.bowline.plugins.ca.issuing.LeafLifetime;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
 import dev.bowline.spi.model.SpiffeId;
@@ -8,7 +9,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -44,30 +44,10 @@ final class SelfSignedCertificateAuthority implements CertificateAuthority {
       throws CertificateAuthorityException {
     Objects.requireNonNull(csrDer, "csrDer");
     Objects.requireNonNull(identity, "identity");
-    if (!identity.trustDomain().equals(config.trustDomain())) {
-      throw new CertificateAuthorityException(
-          "identity " + identity + " is outside this CA's trust domain " + config.trustDomain());
-    }
-    if (ttl != null && ttl.isNegative()) {
-      throw new CertificateAuthorityException("requested lifetime " + ttl + " is negative");
-    }
-    Duration lifetime = ttl == null || ttl.isZero() ? config.defaultTtl() : ttl;
-    if (lifetime.compareTo(config.maxTtl()) > 0) {
-      lifetime = config.maxTtl();
-    }
     Instant now = clock.instant();
-    Instant notAfter = now.plus(lifetime);
     Instant signerExpiry = material.signer().certificate().getNotAfter().toInstant();
-    if (notAfter.isAfter(signerExpiry)) {
-      notAfter = signerExpiry;
-    }
-    notAfter = notAfter.truncatedTo(ChronoUnit.SECONDS); // X.509 times have whole seconds
-    if (!signerExpiry.isAfter(now)) {
-      throw new CertificateAuthorityException("the signing CA expired at " + signerExpiry);
-    }
-    if (!notAfter.isAfter(now)) {
-      throw new CertificateAuthorityException("requested lifetime " + ttl + " is too short");
-    }
+    Instant notAfter = LeafLifetime.notAfter(identity, config.trustDomain(), ttl,
+        config.defaultTtl(), config.maxTtl(), now, signerExpiry);
     List<X509Certificate> chain = new ArrayList<>(2);
     chain.add(issuer.issue(csrDer, identity, now, notAfter));
     if (material.intermediate() != null) {
