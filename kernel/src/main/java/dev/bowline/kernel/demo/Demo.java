@@ -101,11 +101,12 @@ public final class Demo implements AutoCloseable {
     add(BookinfoKind.REVIEWS, "v2");
     add(BookinfoKind.REVIEWS, "v3");
     add(BookinfoKind.PRODUCTPAGE, "v1");
-    gatewayAdminPort = freePort();
+    int[] gatewayPorts = freePorts(3);
+    gatewayAdminPort = gatewayPorts[0];
     ProxyNode gateway = new ProxyNode(
         ProxyNode.nodeId(ProxyNode.Type.ROUTER, "127.0.0.1", "ingressgateway", "istio-system", "cluster.local"),
         ProxyNode.Type.ROUTER, "127.0.0.1", "ingressgateway", "istio-system", "ingressgateway",
-        Map.of("istio", "ingressgateway"), "", OptionalInt.empty(), freePort(), freePort());
+        Map.of("istio", "ingressgateway"), "", OptionalInt.empty(), gatewayPorts[1], gatewayPorts[2]);
     ProxyRuntime proxy = ProxyRuntime.startMesh(new MeshProxyOptions(
         xds, gateway, new InetSocketAddress("127.0.0.1", gatewayAdminPort)), 1, plugins);
     running.add(() -> proxy.drainAndStop(Duration.ZERO));
@@ -142,16 +143,19 @@ public final class Demo implements AutoCloseable {
     String base = service + "-" + version;
     int n = namesTaken.merge(base, 1, Integer::sum);
     String name = n == 1 ? base : base + "-" + n;
-    int outbound = freePort();
+    // Every port of the workload is chosen at once, the application's too: an application bound
+    // to port 0 could be handed the sidecar's outbound port, chosen but not yet bound.
+    int[] ports = freePorts(4);
+    int outbound = ports[0];
     BookinfoService app = BookinfoService.start(BookinfoOptions.of(
-        kind, version, 0, Upstreams.viaSidecar(outbound, SERVICE_PORT)).withPodName(name));
+        kind, version, ports[3], Upstreams.viaSidecar(outbound, SERVICE_PORT)).withPodName(name));
     try {
-      int admin = freePort();
+      int admin = ports[1];
       ProxyNode node = new ProxyNode(
           ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", name, "default", "cluster.local"),
           ProxyNode.Type.SIDECAR, "127.0.0.1", name, "default", "bookinfo-" + service,
           Map.of("app", service, "version", version), service, OptionalInt.of(app.port()),
-          freePort(), outbound);
+          ports[2], outbound);
       ProxyRuntime sidecar = ProxyRuntime.startMesh(
           new MeshProxyOptions(xds, node, new InetSocketAddress("127.0.0.1", admin)), 1, plugins);
       DemoWorkload workload = new DemoWorkload(name, app, sidecar, admin);
@@ -243,9 +247,22 @@ public final class Demo implements AutoCloseable {
     running.clear();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** {@code n} distinct free ports of the loopback address, all held open while chosen. */
+  private static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
+
 }
