@@ -118,6 +118,7 @@ final class GetCommand implements Callable<Integer> {
       case "ServiceEntry" -> "hosts=" + join(spec.path("hosts")) + " resolution="
           + spec.path("resolution").asText("NONE");
       case "WorkloadEntry" -> "address=" + spec.path("address").asText();
+      case "Sidecar" -> "egress=" + spec.path("egress").size();
       default -> "";
     };
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.Gateway;
 import dev.bowline.kernel.pilot.istio.ServiceEntry;
+import dev.bowline.kernel.pilot.istio.Sidecar;
 import dev.bowline.kernel.pilot.istio.VirtualService;
 import dev.bowline.kernel.pilot.istio.WorkloadEntry;
 import java.util.List;
@@ -23,6 +24,7 @@ public enum ConfigKind {
   GATEWAY("networking.istio.io", "Gateway", List.of("gw"), Gateway.class),
   SERVICE_ENTRY("networking.istio.io", "ServiceEntry", List.of("se"), ServiceEntry.class),
   WORKLOAD_ENTRY("networking.istio.io", "WorkloadEntry", List.of("we"), WorkloadEntry.class),
+  SIDECAR("networking.istio.io", "Sidecar", List.of(), Sidecar.class),
   PEER_AUTHENTICATION("security.istio.io", "PeerAuthentication", List.of("pa"), JsonNode.class),
   AUTHORIZATION_POLICY("security.istio.io", "AuthorizationPolicy", List.of("ap"), JsonNode.class),
   REQUEST_AUTHENTICATION(

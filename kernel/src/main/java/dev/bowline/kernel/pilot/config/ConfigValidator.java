@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.Gateway;
 import dev.bowline.kernel.pilot.istio.ServiceEntry;
+import dev.bowline.kernel.pilot.istio.Sidecar;
 import dev.bowline.kernel.pilot.istio.VirtualService;
 import dev.bowline.kernel.pilot.istio.WorkloadEntry;
 
@@ -34,6 +35,7 @@ final class ConfigValidator {
       }
       case SERVICE_ENTRY -> ServiceEntryValidator.validate((ServiceEntry) spec, ns, v);
       case WORKLOAD_ENTRY -> WorkloadEntryValidator.validate((WorkloadEntry) spec, v);
+      case SIDECAR -> SidecarValidator.validate((Sidecar) spec, v);
       case PEER_AUTHENTICATION, AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION ->
           SecurityPolicyValidator.validate(key.kind(), (JsonNode) spec, v);
     }

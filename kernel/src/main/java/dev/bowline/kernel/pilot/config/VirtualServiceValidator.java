@@ -71,10 +71,6 @@ final class VirtualServiceValidator {
     for (int i = 0; i < vs.tcp().size(); i++) {
       tcpRoute(vs.tcp().get(i), index("spec.tcp", i), v);
     }
-    if (appliesToMesh && !vs.tcp().isEmpty()) {
-      v.notApplied("spec.tcp", "for sidecars (mesh), which have no TCP outbound listener yet;"
-          + " tcp rules apply to gateways' TCP servers");
-    }
     ExportToValidator.check(vs.exportTo(), namespace, "spec.exportTo", false, true, v);
   }
 
@@ -384,12 +380,10 @@ final class VirtualServiceValidator {
     if (m.port() != 0) {
       PortNumbers.check(m.port(), field(path, "port"), v);
     }
-    if (!m.sourceLabels().isEmpty()) {
-      KubernetesNames.checkLabels(m.sourceLabels(), field(path, "sourceLabels"), v);
-      v.notApplied(field(path, "sourceLabels"), "rules match every source");
-    }
-    if (m.sourceNamespace() != null) {
-      v.notApplied(field(path, "sourceNamespace"), "rules match every source");
+    // sourceLabels and sourceNamespace select sidecars; gateways do not look at them (as Istio).
+    KubernetesNames.checkLabels(m.sourceLabels(), field(path, "sourceLabels"), v);
+    if (m.sourceNamespace() != null && !KubernetesNames.isDnsLabel(m.sourceNamespace())) {
+      v.error(field(path, "sourceNamespace"), "\"" + m.sourceNamespace() + "\" is not a namespace");
     }
     if (m.sourceSubnet() != null) {
       v.notApplied(field(path, "sourceSubnet"), "rules match every source");

@@ -1,17 +1,12 @@
 package dev.bowline.kernel.pilot.translate;
 
-import com.google.protobuf.Any;
 import dev.bowline.kernel.pilot.istio.VirtualService.L4MatchAttributes;
-import dev.bowline.kernel.pilot.istio.VirtualService.RouteDestination;
 import dev.bowline.kernel.pilot.istio.VirtualService.TcpRoute;
 import dev.bowline.kernel.pilot.translate.GatewayResources.BoundServer;
 import dev.bowline.kernel.pilot.translate.PushIndex.IndexedVirtualService;
 import dev.bowline.spi.model.Hostname;
-import io.envoyproxy.envoy.config.listener.v3.Filter;
-import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +18,8 @@ import org.slf4j.LoggerFactory;
  * with a {@code tcp_proxy} to the destination of the first {@code tcp} rule that applies, among
  * the VirtualServices bound to the server's Gateway whose hosts meet the server's (oldest first). A
  * rule applies when it has no match, or one of its match entries names this port (or none) and
- * this gateway (or none) — Istio does not look at a gateway's source labels for TCP. One
- * destination is the proxy's {@code cluster}, several its {@code weighted_clusters} (weight-0
- * destinations left out). {@code destinationSubnets}, {@code sourceSubnet} and {@code
+ * this gateway (or none) — Istio does not look at a gateway's source labels for TCP. The rule
+ * becomes a {@code tcp_proxy} ({@link TcpProxies}). {@code destinationSubnets}, {@code sourceSubnet} and {@code
  * sourceNamespace} are not looked at. A port with no applicable rule gets no listener (warned).
  * Stateless.
  */
@@ -60,19 +54,10 @@ final class GatewayTcpListeners {
           if (!applies(rule, s.ref(), port, vs)) {
             continue;
           }
-          Optional<TcpProxy> proxy = tcpProxy(rule, vs, scope, rules, port, vs + ": tcp[" + i + "]");
+          Optional<TcpProxy> proxy =
+              TcpProxies.of(rule, vs, scope, rules, "outbound_0.0.0.0_" + port, vs + ": tcp[" + i + "]");
           if (proxy.isPresent()) {
-            return Optional.of(
-                Listener.newBuilder()
-                    .setName("0.0.0.0_" + port)
-                    .setAddress(EnvoyAddresses.tcp("0.0.0.0", port))
-                    .addFilterChains(
-                        FilterChain.newBuilder()
-                            .addFilters(
-                                Filter.newBuilder()
-                                    .setName("envoy.filters.network.tcp_proxy")
-                                    .setTypedConfig(Any.pack(proxy.get()))))
-                    .build());
+            return Optional.of(TcpProxies.listener("0.0.0.0_" + port, "0.0.0.0", port, proxy.get()));
           }
         }
       }
@@ -108,43 +93,5 @@ final class GatewayTcpListeners {
       }
     }
     return false;
-  }
-
-  private static Optional<TcpProxy> tcpProxy(
-      TcpRoute rule,
-      IndexedVirtualService vs,
-      RouteScope scope,
-      VirtualServiceRoutes rules,
-      int port,
-      String where) {
-    List<RouteDestination> destinations = new ArrayList<>();
-    for (RouteDestination d : rule.route()) {
-      if (d == null || d.destination() == null || d.destination().host() == null) {
-        log.warn("{}: a destination without host is left out", where);
-      } else {
-        destinations.add(d);
-      }
-    }
-    if (destinations.size() > 1 && destinations.stream().anyMatch(d -> d.weight() > 0)) {
-      destinations.removeIf(d -> d.weight() <= 0);
-    }
-    if (destinations.isEmpty()) {
-      return Optional.empty();
-    }
-    TcpProxy.Builder proxy = TcpProxy.newBuilder();
-    if (destinations.size() == 1) {
-      String cluster = rules.clusterName(destinations.get(0).destination(), vs, scope);
-      return Optional.of(proxy.setStatPrefix(cluster).setCluster(cluster).build());
-    }
-    TcpProxy.WeightedCluster.Builder weighted = TcpProxy.WeightedCluster.newBuilder();
-    boolean unweighted = destinations.stream().allMatch(d -> d.weight() <= 0);
-    for (RouteDestination d : destinations) {
-      weighted.addClusters(
-          TcpProxy.WeightedCluster.ClusterWeight.newBuilder()
-              .setName(rules.clusterName(d.destination(), vs, scope))
-              .setWeight(unweighted ? 1 : d.weight()));
-    }
-    return Optional.of(
-        proxy.setStatPrefix("outbound_0.0.0.0_" + port).setWeightedClusters(weighted).build());
   }
 }

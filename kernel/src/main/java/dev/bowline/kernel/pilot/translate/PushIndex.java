@@ -7,6 +7,7 @@ import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.Gateway;
 import dev.bowline.kernel.pilot.istio.LocalRateLimitAnnotation;
+import dev.bowline.kernel.pilot.istio.Sidecar;
 import dev.bowline.kernel.pilot.istio.VirtualService;
 import dev.bowline.spi.model.Hostname;
 import dev.bowline.spi.model.Service;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The lookups every translation of one push needs, built once from a {@link PushContext}: services
  * by hostname, VirtualServices by host and gateway (oldest first), the DestinationRule of each
- * service, the Gateways and the {@code sourceLabels} selectors routes depend on. Immutable after
+ * service, the Gateways, the Sidecars and the {@code sourceLabels} selectors routes depend on. Immutable after
  * construction and thread-safe.
  */
 final class PushIndex {
@@ -47,6 +48,7 @@ final class PushIndex {
   private final List<IndexedVirtualService> wildcardVirtualServices = new ArrayList<>();
   private final List<IndexedDestinationRule> destinationRules = new ArrayList<>();
   private final List<ConfigResource<Gateway>> gateways;
+  private final List<ConfigResource<Sidecar>> sidecars;
   private final List<Map<String, String>> sourceSelectors;
 
   /**
@@ -169,6 +171,11 @@ final class PushIndex {
         new ArrayList<>(context.config().of(ConfigKind.GATEWAY, Gateway.class));
     gws.sort(Comparator.comparing(ConfigResource::key));
     gateways = List.copyOf(gws);
+
+    List<ConfigResource<Sidecar>> scs =
+        new ArrayList<>(context.config().of(ConfigKind.SIDECAR, Sidecar.class));
+    scs.sort(OLDEST_FIRST);
+    sidecars = List.copyOf(scs);
   }
 
   PushContext context() {
@@ -278,6 +285,31 @@ final class PushIndex {
       }
     }
     return out;
+  }
+
+  /**
+   * The Sidecar resource of a workload, as Istio chooses it: the oldest in the workload's namespace
+   * whose {@code workloadSelector} labels are all among {@code labels}; else the oldest in that
+   * namespace without a selector; else the oldest in the root namespace without one (the mesh's
+   * default).
+   */
+  Optional<ConfigResource<Sidecar>> sidecarFor(String namespace, Map<String, String> labels) {
+    ConfigResource<Sidecar> namespaceDefault = null;
+    ConfigResource<Sidecar> meshDefault = null;
+    for (ConfigResource<Sidecar> s : sidecars) {
+      Map<String, String> selector =
+          s.spec().workloadSelector() == null ? Map.of() : s.spec().workloadSelector().labels();
+      if (s.namespace().equals(namespace)) {
+        if (selector.isEmpty()) {
+          namespaceDefault = namespaceDefault == null ? s : namespaceDefault;
+        } else if (labels.entrySet().containsAll(selector.entrySet())) {
+          return Optional.of(s);
+        }
+      } else if (s.namespace().equals(mesh().rootNamespace()) && selector.isEmpty()) {
+        meshDefault = meshDefault == null ? s : meshDefault;
+      }
+    }
+    return Optional.ofNullable(namespaceDefault != null ? namespaceDefault : meshDefault);
   }
 
   /**

@@ -19,7 +19,6 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
-import io.envoyproxy.envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,16 +52,24 @@ final class SidecarListeners {
   /** {@code virtualOutbound}, listing the route filters ({@code routeFilters}) its routes use. */
   static Listener outbound(ProxyNode node, List<String> routeFilters) {
     int port = node.outboundPort();
+    return outboundHttp(OUTBOUND, "127.0.0.1", port, "outbound_0.0.0.0_" + port, routeFilters);
+  }
+
+  /**
+   * An HTTP listener named {@code name} on {@code address:port} routing with the sidecar's RDS
+   * {@code outbound}, as {@code virtualOutbound} does, its statistics under {@code statPrefix}.
+   */
+  static Listener outboundHttp(
+      String name, String address, int port, String statPrefix, List<String> routeFilters) {
     return Listener.newBuilder()
-        .setName(OUTBOUND)
-        .setAddress(EnvoyAddresses.tcp("127.0.0.1", port))
+        .setName(name)
+        .setAddress(EnvoyAddresses.tcp(address, port))
         .addFilterChains(
             FilterChain.newBuilder()
                 .addFilters(
                     HttpConnectionManagers.filter(
                         HttpConnectionManagers.withRouteFilters(
-                                HttpConnectionManagers.rds(
-                                    "outbound_0.0.0.0_" + port, SidecarOutboundRoutes.NAME),
+                                HttpConnectionManagers.rds(statPrefix, SidecarOutboundRoutes.NAME),
                                 routeFilters)
                             .build())))
         .build();
@@ -129,16 +136,7 @@ final class SidecarListeners {
               HttpConnectionManagers.inline("inbound_0.0.0.0_" + node.inboundPort(), routes)
                   .build());
     } else {
-      filter =
-          Filter.newBuilder()
-              .setName("envoy.filters.network.tcp_proxy")
-              .setTypedConfig(
-                  Any.pack(
-                      TcpProxy.newBuilder()
-                          .setStatPrefix(clusterName)
-                          .setCluster(clusterName)
-                          .build()))
-              .build();
+      filter = TcpProxies.filter(TcpProxies.toCluster(clusterName));
     }
     Listener listener =
         Listener.newBuilder()

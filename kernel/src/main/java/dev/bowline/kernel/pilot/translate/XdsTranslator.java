@@ -80,6 +80,9 @@ public final class XdsTranslator {
     List<Listener> listeners = new ArrayList<>();
     listeners.add(
         SidecarListeners.outbound(node, HttpConnectionManagers.ROUTE_FILTERS));
+    listeners.addAll(
+        SidecarEgressListeners.listeners(
+            node, cache.index(), cache.rules(), HttpConnectionManagers.ROUTE_FILTERS));
     Optional<SidecarListeners.Inbound> inbound = SidecarListeners.inbound(node, cache.index());
     if (inbound.isPresent()) {
       listeners.add(inbound.get().listener());
