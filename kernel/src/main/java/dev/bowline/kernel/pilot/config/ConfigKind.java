@@ -3,6 +3,7 @@ package dev.bowline.kernel.pilot.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.Gateway;
+import dev.bowline.kernel.pilot.istio.PeerAuthentication;
 import dev.bowline.kernel.pilot.istio.ServiceEntry;
 import dev.bowline.kernel.pilot.istio.Sidecar;
 import dev.bowline.kernel.pilot.istio.VirtualService;
@@ -15,8 +16,8 @@ import java.util.Optional;
  * The Istio kinds Bowline stores, with their API group, the versions accepted for them, the names
  * an operator may use for them on the command line and the Java type of their spec.
  *
- * <p>The {@code security.istio.io} kinds are stored as they are written (spec type {@link
- * JsonNode}) for the issues that apply them.
+ * <p>AuthorizationPolicy and RequestAuthentication are stored as they are written (spec type
+ * {@link JsonNode}) for the issues that apply them.
  */
 public enum ConfigKind {
   VIRTUAL_SERVICE("networking.istio.io", "VirtualService", List.of("vs"), VirtualService.class),
@@ -25,7 +26,8 @@ public enum ConfigKind {
   SERVICE_ENTRY("networking.istio.io", "ServiceEntry", List.of("se"), ServiceEntry.class),
   WORKLOAD_ENTRY("networking.istio.io", "WorkloadEntry", List.of("we"), WorkloadEntry.class),
   SIDECAR("networking.istio.io", "Sidecar", List.of(), Sidecar.class),
-  PEER_AUTHENTICATION("security.istio.io", "PeerAuthentication", List.of("pa"), JsonNode.class),
+  PEER_AUTHENTICATION(
+      "security.istio.io", "PeerAuthentication", List.of("pa"), PeerAuthentication.class),
   AUTHORIZATION_POLICY("security.istio.io", "AuthorizationPolicy", List.of("ap"), JsonNode.class),
   REQUEST_AUTHENTICATION(
       "security.istio.io", "RequestAuthentication", List.of("ra"), JsonNode.class);

@@ -3,6 +3,7 @@ package dev.bowline.kernel.pilot.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.Gateway;
+import dev.bowline.kernel.pilot.istio.PeerAuthentication;
 import dev.bowline.kernel.pilot.istio.ServiceEntry;
 import dev.bowline.kernel.pilot.istio.Sidecar;
 import dev.bowline.kernel.pilot.istio.VirtualService;
@@ -36,7 +37,8 @@ final class ConfigValidator {
       case SERVICE_ENTRY -> ServiceEntryValidator.validate((ServiceEntry) spec, ns, v);
       case WORKLOAD_ENTRY -> WorkloadEntryValidator.validate((WorkloadEntry) spec, v);
       case SIDECAR -> SidecarValidator.validate((Sidecar) spec, v);
-      case PEER_AUTHENTICATION, AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION ->
+      case PEER_AUTHENTICATION -> PeerAuthenticationValidator.validate((PeerAuthentication) spec, v);
+      case AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION ->
           SecurityPolicyValidator.validate(key.kind(), (JsonNode) spec, v);
     }
     BowlineAnnotations.validate(key.kind(), doc.annotations(), spec, v);

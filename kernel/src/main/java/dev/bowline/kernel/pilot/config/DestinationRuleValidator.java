@@ -77,7 +77,7 @@ final class DestinationRuleValidator {
       return;
     }
     if (p.loadBalancer() == null && p.connectionPool() == null && p.outlierDetection() == null
-        && !isSet(p.tls()) && p.portLevelSettings().isEmpty() && !isSet(p.tunnel())
+        && p.tls() == null && p.portLevelSettings().isEmpty() && !isSet(p.tunnel())
         && !isSet(p.proxyProtocol())) {
       v.error(path, "a traffic policy must set at least one field");
     }
@@ -86,6 +86,7 @@ final class DestinationRuleValidator {
     loadBalancer(p.loadBalancer(), outlier, field(path, "loadBalancer"), v);
     connectionPool(p.connectionPool(), field(path, "connectionPool"), v);
     outlierDetection(p.outlierDetection(), field(path, "outlierDetection"), v);
+    ClientTlsValidator.validate(p.tls(), field(path, "tls"), v);
     Map<Integer, Integer> ports = new HashMap<>();
     for (int i = 0; i < p.portLevelSettings().size(); i++) {
       PortTrafficPolicy pls = p.portLevelSettings().get(i);
@@ -101,7 +102,7 @@ final class DestinationRuleValidator {
         }
       }
       if (pls.loadBalancer() == null && pls.connectionPool() == null
-          && pls.outlierDetection() == null && !isSet(pls.tls())) {
+          && pls.outlierDetection() == null && pls.tls() == null) {
         v.error(at, "port level settings must set at least one of loadBalancer, connectionPool,"
             + " outlierDetection or tls");
       }
@@ -109,6 +110,7 @@ final class DestinationRuleValidator {
           field(at, "loadBalancer"), v);
       connectionPool(pls.connectionPool(), field(at, "connectionPool"), v);
       outlierDetection(pls.outlierDetection(), field(at, "outlierDetection"), v);
+      ClientTlsValidator.validate(pls.tls(), field(at, "tls"), v);
     }
   }
 

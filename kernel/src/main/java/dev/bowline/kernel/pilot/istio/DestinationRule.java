@@ -32,7 +32,7 @@ public record DestinationRule(
       LoadBalancerSettings loadBalancer,
       ConnectionPoolSettings connectionPool,
       OutlierDetection outlierDetection,
-      JsonNode tls,
+      ClientTls tls,
       List<PortTrafficPolicy> portLevelSettings,
       JsonNode tunnel,
       JsonNode proxyProtocol) {
@@ -50,7 +50,28 @@ public record DestinationRule(
       LoadBalancerSettings loadBalancer,
       ConnectionPoolSettings connectionPool,
       OutlierDetection outlierDetection,
-      JsonNode tls) {}
+      ClientTls tls) {}
+
+  /**
+   * Istio's {@code ClientTLSSettings}: how the client proxy speaks TLS to the destination. {@code
+   * DISABLE}: plaintext; {@code SIMPLE}: TLS verified with {@code caCertificates}; {@code MUTUAL}:
+   * also presents {@code clientCertificate}/{@code privateKey}; {@code ISTIO_MUTUAL}: the mesh's
+   * mutual TLS with the proxy's workload certificate. Files are read on the client proxy's host.
+   */
+  public record ClientTls(
+      String mode,
+      String clientCertificate,
+      String privateKey,
+      String caCertificates,
+      String credentialName,
+      List<String> subjectAltNames,
+      String sni,
+      Boolean insecureSkipVerify,
+      JsonNode caCrl) {
+    public ClientTls {
+      subjectAltNames = Lists.of(subjectAltNames);
+    }
+  }
 
   /** Istio's {@code LoadBalancerSettings}: {@code simple} or {@code consistentHash}. */
   public record LoadBalancerSettings(

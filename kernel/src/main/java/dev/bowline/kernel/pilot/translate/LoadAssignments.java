@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Builds the {@code ClusterLoadAssignment} of an outbound cluster from the registry: the endpoints
  * of the service port whose labels include the subset's, grouped by locality. Every locality gets
  * a {@code load_balancing_weight} (the sum of its endpoints' weights, at least 1), without which
- * grpc-java finds "no usable endpoint"; every endpoint its weight and health. Localities and
+ * grpc-java finds "no usable endpoint"; every endpoint its weight and health, and an endpoint
+ * with a sidecar the metadata that selects mutual TLS for it ({@link MeshTls}). Localities and
  * endpoints are sorted so that equal registries give equal resources.
  *
  * <p>EDS carries IP addresses only (Envoy, Bowline's proxy and grpc-java all refuse a name): an
@@ -105,13 +106,17 @@ final class LoadAssignments {
     long weight = 0;
     for (Endpoint e : members) {
       weight += e.weight();
-      locality.addLbEndpoints(
+      LbEndpoint.Builder lb =
           LbEndpoint.newBuilder()
               .setEndpoint(
                   io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
                       .setAddress(EnvoyAddresses.tcp(e.address(), e.port())))
               .setLoadBalancingWeight(UInt32Value.of(e.weight()))
-              .setHealthStatus(health(e.health())));
+              .setHealthStatus(health(e.health()));
+      if (MeshTls.speaksMeshTls(e.labels())) {
+        lb.setMetadata(MeshTls.meshEndpointMetadata());
+      }
+      locality.addLbEndpoints(lb);
     }
     locality.setLoadBalancingWeight(
         UInt32Value.of((int) Math.max(1, Math.min(weight, Integer.MAX_VALUE))));

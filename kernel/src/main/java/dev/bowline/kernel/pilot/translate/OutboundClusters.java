@@ -6,6 +6,7 @@ import com.google.protobuf.UInt64Value;
 import dev.bowline.kernel.pilot.config.BowlineAnnotations;
 import dev.bowline.kernel.pilot.config.ConfigResource;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
+import dev.bowline.kernel.pilot.istio.DestinationRule.ClientTls;
 import dev.bowline.kernel.pilot.istio.DestinationRule.ConnectionPoolSettings;
 import dev.bowline.kernel.pilot.istio.DestinationRule.ConsistentHashLb;
 import dev.bowline.kernel.pilot.istio.DestinationRule.HttpSettings;
@@ -13,6 +14,7 @@ import dev.bowline.kernel.pilot.istio.DestinationRule.OutlierDetection;
 import dev.bowline.kernel.pilot.istio.DestinationRule.TcpSettings;
 import dev.bowline.kernel.pilot.istio.DestinationRule.TrafficPolicy;
 import dev.bowline.kernel.pilot.istio.HealthCheckAnnotation;
+import dev.bowline.spi.model.MeshLocation;
 import dev.bowline.spi.model.Protocol;
 import dev.bowline.spi.model.Service;
 import dev.bowline.spi.model.ServicePort;
@@ -159,14 +161,74 @@ final class OutboundClusters {
                     .setMaxRetries(limit(http == null ? 0 : http.maxRetries()))));
     upstreamHttpOptions(spec.port().protocol(), http, where)
         .ifPresent(o -> b.putTypedExtensionProtocolOptions(HTTP_PROTOCOL_OPTIONS_KEY, Any.pack(o)));
+    transportSecurity(spec, b);
     return b.build();
+  }
+
+  /**
+   * The cluster's TLS, from the policy's {@code tls} mode: {@code ISTIO_MUTUAL} with the service's
+   * identities (or the rule's {@code subjectAltNames}) as the names accepted; {@code SIMPLE} and
+   * {@code MUTUAL} from files; {@code DISABLE} plaintext; no {@code tls} on a mesh-internal
+   * service: automatic mutual TLS ({@link MeshTls#autoMutual}).
+   */
+  private static void transportSecurity(OutboundClusterSpec spec, Cluster.Builder b) {
+    ClientTls tls = spec.policy() == null ? null : spec.policy().tls();
+    Protocol protocol = spec.port().protocol();
+    List<String> identities = spec.service().subjectAltNames();
+    if (tls == null) {
+      if (spec.service().location() == MeshLocation.MESH_INTERNAL) {
+        MeshTls.autoMutual(b, identities, protocol);
+      }
+      return;
+    }
+    switch (tls.mode() == null ? "DISABLE" : tls.mode()) {
+      case "ISTIO_MUTUAL" -> b.setTransportSocket(MeshTls.istioMutualClient(
+          tls.subjectAltNames().isEmpty() ? identities : tls.subjectAltNames(), protocol));
+      case "SIMPLE", "MUTUAL" -> b.setTransportSocket(
+          MeshTls.fileClient(tls, spec.service().hostname().value(), protocol));
+      default -> {
+        // DISABLE: plaintext.
+      }
+    }
+  }
+
+  /**
+   * Whether the cluster needs the client's workload certificate whatever the endpoint: its policy
+   * says {@code ISTIO_MUTUAL}.
+   */
+  static boolean requiresMeshTls(OutboundClusterSpec spec) {
+    ClientTls tls = spec.policy() == null ? null : spec.policy().tls();
+    return tls != null && "ISTIO_MUTUAL".equals(tls.mode());
+  }
+
+  /**
+   * The cluster as a client without a workload certificate takes it: without automatic mutual
+   * TLS (every endpoint is reached in plaintext); null for a cluster that requires mutual TLS,
+   * which such a client cannot reach.
+   */
+  static Cluster withoutMeshTls(OutboundClusterSpec spec, Cluster cluster) {
+    if (requiresMeshTls(spec)) {
+      return null;
+    }
+    return cluster.getTransportSocketMatchesCount() == 0
+        ? cluster
+        : cluster.toBuilder().clearTransportSocketMatches().build();
   }
 
   /**
    * The cluster as a proxyless gRPC client takes it: grpc-java refuses {@code RANDOM} and {@code
    * MAGLEV} (it knows round robin, least request and ring hash), so such a cluster is round robin,
    * or ring hash, there; it has no active health checking, so {@code health_checks} are left out.
+   * Proxyless clients have no workload certificate here (grpc-java takes certificates from
+   * certificate providers, not SDS): they reach every endpoint in plaintext, and a cluster that
+   * needs TLS ({@code ISTIO_MUTUAL}, {@code SIMPLE}, {@code MUTUAL}) is left out (null).
    */
+  static Cluster forProxyless(OutboundClusterSpec spec, Cluster mesh) {
+    Cluster cluster = withoutMeshTls(spec, mesh);
+    return cluster == null || cluster.hasTransportSocket() ? null : forProxyless(cluster);
+  }
+
+  /** The load balancing and health checking part of {@link #forProxyless(OutboundClusterSpec, Cluster)}. */
   static Cluster forProxyless(Cluster cluster) {
     if (cluster.getLbPolicy() == Cluster.LbPolicy.RANDOM) {
       return cluster.toBuilder().setLbPolicy(Cluster.LbPolicy.ROUND_ROBIN).clearHealthChecks().build();

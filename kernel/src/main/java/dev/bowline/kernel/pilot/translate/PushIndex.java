@@ -7,6 +7,7 @@ import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
 import dev.bowline.kernel.pilot.istio.Gateway;
 import dev.bowline.kernel.pilot.istio.LocalRateLimitAnnotation;
+import dev.bowline.kernel.pilot.istio.PeerAuthentication;
 import dev.bowline.kernel.pilot.istio.Sidecar;
 import dev.bowline.kernel.pilot.istio.VirtualService;
 import dev.bowline.spi.model.Hostname;
@@ -49,6 +50,7 @@ final class PushIndex {
   private final List<IndexedDestinationRule> destinationRules = new ArrayList<>();
   private final List<ConfigResource<Gateway>> gateways;
   private final List<ConfigResource<Sidecar>> sidecars;
+  private final PeerAuthenticationModes peerAuthentication;
   private final List<Map<String, String>> sourceSelectors;
 
   /**
@@ -176,6 +178,16 @@ final class PushIndex {
         new ArrayList<>(context.config().of(ConfigKind.SIDECAR, Sidecar.class));
     scs.sort(OLDEST_FIRST);
     sidecars = List.copyOf(scs);
+
+    List<ConfigResource<PeerAuthentication>> pas =
+        new ArrayList<>(context.config().of(ConfigKind.PEER_AUTHENTICATION, PeerAuthentication.class));
+    pas.sort(OLDEST_FIRST);
+    peerAuthentication = new PeerAuthenticationModes(pas, mesh.rootNamespace());
+  }
+
+  /** The PeerAuthentication modes of this push's workloads. */
+  PeerAuthenticationModes peerAuthentication() {
+    return peerAuthentication;
   }
 
   PushContext context() {

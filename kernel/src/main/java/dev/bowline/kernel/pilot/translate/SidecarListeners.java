@@ -3,6 +3,7 @@ package dev.bowline.kernel.pilot.translate;
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
 import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.pilot.translate.PeerAuthenticationModes.Mode;
 import dev.bowline.spi.model.Protocol;
 import dev.bowline.spi.model.Service;
 import dev.bowline.spi.model.ServicePort;
@@ -14,13 +15,18 @@ import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A sidecar's own listeners and its local cluster.
@@ -34,7 +40,12 @@ import java.util.Optional;
  *       inbound|<appPort>||} sending everything to the STATIC cluster {@code inbound|<appPort>||}
  *       at {@code 127.0.0.1:<appPort>} (no route timeout, as Istio), or a TCP proxy to it when the
  *       node's service port is TCP or TLS. The upstream speaks HTTP/2 when that port is HTTP2 or
- *       gRPC.
+ *       gRPC. Its filter chains follow the PeerAuthentication mode of the application port
+ *       ({@link PeerAuthenticationModes}) when the proxy has a workload certificate ({@link
+ *       MeshTls#hasIdentity}): {@code STRICT} one mutual TLS chain requiring a client certificate;
+ *       {@code PERMISSIVE} the {@code tls_inspector} and a mutual TLS chain for {@code tls}
+ *       connections beside a plaintext one for {@code raw_buffer}; {@code DISABLE} plaintext. A
+ *       proxy without a certificate serves plaintext, or nothing at all under {@code STRICT}.
  * </ul>
  *
  * Stateless.
@@ -43,6 +54,8 @@ final class SidecarListeners {
 
   static final String OUTBOUND = "virtualOutbound";
   static final String INBOUND = "virtualInbound";
+
+  private static final Logger log = LoggerFactory.getLogger(SidecarListeners.class);
 
   private SidecarListeners() {}
 
@@ -138,13 +151,41 @@ final class SidecarListeners {
     } else {
       filter = TcpProxies.filter(TcpProxies.toCluster(clusterName));
     }
-    Listener listener =
+    Listener.Builder listener =
         Listener.newBuilder()
             .setName(INBOUND)
-            .setAddress(EnvoyAddresses.tcp("0.0.0.0", node.inboundPort()))
-            .addFilterChains(FilterChain.newBuilder().addFilters(filter))
-            .build();
-    return Optional.of(new Inbound(listener, cluster.build()));
+            .setAddress(EnvoyAddresses.tcp("0.0.0.0", node.inboundPort()));
+    Mode mode = index.peerAuthentication().mode(node.namespace(), node.labels(), appPort);
+    FilterChain plaintext = FilterChain.newBuilder().addFilters(filter).build();
+    if (!MeshTls.hasIdentity(node)) {
+      if (mode == Mode.STRICT) {
+        log.warn("proxy {}: PeerAuthentication asks for STRICT mutual TLS on port {} but the proxy"
+            + " has no workload certificate; it accepts no inbound connection", node.id(), appPort);
+        return Optional.empty();
+      }
+      listener.addFilterChains(plaintext);
+      return Optional.of(new Inbound(listener.build(), cluster.build()));
+    }
+    FilterChain.Builder mutual =
+        FilterChain.newBuilder()
+            .addFilters(filter)
+            .setTransportSocket(MeshTls.istioMutualServer(protocol));
+    switch (mode) {
+      case DISABLE -> listener.addFilterChains(plaintext);
+      case STRICT -> listener.addFilterChains(mutual);
+      case PERMISSIVE -> listener
+          .addListenerFilters(
+              ListenerFilter.newBuilder()
+                  .setName("envoy.filters.listener.tls_inspector")
+                  .setTypedConfig(Any.pack(TlsInspector.getDefaultInstance())))
+          .addFilterChains(
+              mutual.setFilterChainMatch(FilterChainMatch.newBuilder().setTransportProtocol("tls")))
+          .addFilterChains(
+              plaintext.toBuilder()
+                  .setFilterChainMatch(
+                      FilterChainMatch.newBuilder().setTransportProtocol("raw_buffer")));
+    }
+    return Optional.of(new Inbound(listener.build(), cluster.build()));
   }
 
   /**

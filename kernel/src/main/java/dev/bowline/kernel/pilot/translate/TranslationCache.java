@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -37,6 +38,7 @@ public final class TranslationCache {
   private final Once<VirtualServiceRoutes> rules;
   private final Once<List<OutboundClusterSpec>> specs;
   private final Once<List<Cluster>> clusters;
+  private final Once<List<Cluster>> plaintextClusters;
   private final Once<List<Cluster>> proxylessClusters;
   private final Once<List<ClusterLoadAssignment>> endpoints;
   private final Once<LocalityPlan> localityPlan;
@@ -56,9 +58,8 @@ public final class TranslationCache {
     specs = new Once<>(() -> OutboundClusters.specs(index()));
     clusters =
         new Once<>(() -> List.copyOf(specs.get().stream().map(OutboundClusters::cluster).toList()));
-    proxylessClusters =
-        new Once<>(
-            () -> List.copyOf(clusters.get().stream().map(OutboundClusters::forProxyless).toList()));
+    plaintextClusters = new Once<>(() -> derived(OutboundClusters::withoutMeshTls));
+    proxylessClusters = new Once<>(() -> derived(OutboundClusters::forProxyless));
     sidecarRoutes = new ConcurrentHashMap<>();
     proxyless = new ConcurrentHashMap<>();
     gateways = new ConcurrentHashMap<>();
@@ -73,6 +74,7 @@ public final class TranslationCache {
     rules = previous.rules;
     specs = previous.specs;
     clusters = previous.clusters;
+    plaintextClusters = previous.plaintextClusters;
     proxylessClusters = previous.proxylessClusters;
     sidecarRoutes = previous.sidecarRoutes;
     proxyless = previous.proxyless;
@@ -134,6 +136,20 @@ public final class TranslationCache {
     }
   }
 
+  /** The clusters {@code variant} makes of each spec and its cluster, those it keeps (non-null). */
+  private List<Cluster> derived(BiFunction<OutboundClusterSpec, Cluster, Cluster> variant) {
+    List<OutboundClusterSpec> all = specs.get();
+    List<Cluster> mesh = clusters.get();
+    List<Cluster> out = new ArrayList<>(mesh.size());
+    for (int i = 0; i < all.size(); i++) {
+      Cluster c = variant.apply(all.get(i), mesh.get(i));
+      if (c != null) {
+        out.add(c);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** The push this memo belongs to. */
   public PushContext context() {
     return context;
@@ -150,6 +166,14 @@ public final class TranslationCache {
   /** Every outbound cluster, ordered by name. */
   List<Cluster> outboundClusters() {
     return clusters.get();
+  }
+
+  /**
+   * The outbound clusters as a proxy without a workload certificate takes them ({@link
+   * OutboundClusters#withoutMeshTls}), ordered by name.
+   */
+  List<Cluster> plaintextClusters() {
+    return plaintextClusters.get();
   }
 
   /** The outbound clusters as proxyless clients take them, ordered by name. */

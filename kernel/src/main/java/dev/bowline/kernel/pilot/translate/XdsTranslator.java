@@ -76,7 +76,7 @@ public final class XdsTranslator {
   }
 
   private static ProxyResources sidecar(ProxyNode node, TranslationCache cache) {
-    List<Cluster> clusters = cache.outboundClusters();
+    List<Cluster> clusters = outboundClusters(node, cache);
     List<Listener> listeners = new ArrayList<>();
     listeners.add(
         SidecarListeners.outbound(node, HttpConnectionManagers.ROUTE_FILTERS));
@@ -102,10 +102,18 @@ public final class XdsTranslator {
   private static ProxyResources gateway(ProxyNode node, TranslationCache cache) {
     ListenersAndRoutes lr = cache.gateway(node.namespace(), node.labels());
     return new ProxyResources(
-        cache.outboundClusters(),
+        outboundClusters(node, cache),
         cache.endpoints(node.locality(), node.labels()),
         lr.listeners(),
         lr.routes());
+  }
+
+  /**
+   * The outbound clusters for {@code node}: with the mesh's mutual TLS when the proxy has a
+   * workload certificate ({@link MeshTls#hasIdentity}), else without.
+   */
+  private static List<Cluster> outboundClusters(ProxyNode node, TranslationCache cache) {
+    return MeshTls.hasIdentity(node) ? cache.outboundClusters() : cache.plaintextClusters();
   }
 
   private static ProxyResources proxyless(ProxyNode node, TranslationCache cache) {

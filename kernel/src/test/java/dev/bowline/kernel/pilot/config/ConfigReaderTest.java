@@ -2,8 +2,8 @@ package dev.bowline.kernel.pilot.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.bowline.kernel.pilot.istio.DestinationRule;
+import dev.bowline.kernel.pilot.istio.PeerAuthentication;
 import dev.bowline.kernel.pilot.istio.VirtualService;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -70,8 +70,8 @@ class ConfigReaderTest {
         + "metadata: {name: default, namespace: istio-system}\nspec:\n  mtls:\n    mode: STRICT\n");
 
     assertThat(doc.errors()).isEmpty();
-    assertThat(doc.spec()).isInstanceOf(JsonNode.class);
-    assertThat(((JsonNode) doc.spec()).at("/mtls/mode").asText()).isEqualTo("STRICT");
+    assertThat(doc.spec()).isInstanceOf(PeerAuthentication.class);
+    assertThat(((PeerAuthentication) doc.spec()).mtls().mode()).isEqualTo("STRICT");
   }
 
   @Test

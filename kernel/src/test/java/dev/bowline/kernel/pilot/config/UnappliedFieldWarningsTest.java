@@ -86,12 +86,10 @@ class UnappliedFieldWarningsTest {
         """);
 
     assertThat(errors(yaml)).isEmpty();
-    assertThat(warnings(yaml)).as("consistent hash and outlier detection are applied").containsExactly(
+    assertThat(warnings(yaml)).as("consistent hash, outlier detection and tls are applied").containsExactly(
         "spec.trafficPolicy.portLevelSettings[0].loadBalancer.simple: " + NOT_APPLIED
             + ": PASSTHROUGH needs original destination clusters; ROUND_ROBIN is used",
-        "spec.trafficPolicy.loadBalancer.warmupDurationSecs: " + NOT_APPLIED,
-        "spec.trafficPolicy.tls: " + NOT_APPLIED,
-        "spec.trafficPolicy.portLevelSettings[0].tls: " + NOT_APPLIED);
+        "spec.trafficPolicy.loadBalancer.warmupDurationSecs: " + NOT_APPLIED);
   }
 
   @Test
@@ -100,7 +98,7 @@ class UnappliedFieldWarningsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"PeerAuthentication", "AuthorizationPolicy", "RequestAuthentication"})
+  @ValueSource(strings = {"AuthorizationPolicy", "RequestAuthentication"})
   void storesSecurityKindsWithOneWarning(String kind) {
     String yaml = resource("security.istio.io/v1", kind, "selector:\n  matchLabels: {app: reviews}\n");
 

@@ -15,6 +15,7 @@ import dev.bowline.spi.model.MeshLocation;
 import dev.bowline.spi.model.Protocol;
 import dev.bowline.spi.model.Service;
 import dev.bowline.spi.model.ServicePort;
+import dev.bowline.spi.model.SpiffeId;
 import dev.bowline.spi.model.Workload;
 import dev.bowline.spi.platform.PlatformSnapshot;
 import java.net.InetAddress;
@@ -24,6 +25,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,10 @@ import org.slf4j.LoggerFactory;
  *       service {@code <service>.<namespace>.svc.<suffix>} with one HTTP port named {@code http}
  *       numbered as the first registered instance's application port.
  *   <li>Every WorkloadEntry and every self-registered sidecar is a workload.
+ *   <li>A service's {@code subjectAltNames} (secure naming) are the SPIFFE IDs of the service
+ *       accounts of its endpoints' workloads (a WorkloadEntry without one runs as {@code
+ *       default}; an inline endpoint without one adds none) and the entry's own {@code
+ *       subjectAltNames}.
  * </ul>
  */
 public final class ServiceEntryConversion {
@@ -73,8 +80,9 @@ public final class ServiceEntryConversion {
 
     Map<Hostname, Service> services = new LinkedHashMap<>();
     Map<Hostname, Map<String, List<Endpoint>>> endpoints = new HashMap<>();
+    Map<Hostname, Set<String>> identities = new HashMap<>();
     for (ConfigResource<ServiceEntry> entry : entries) {
-      convertEntry(entry, workloadEntries, registrations, mesh, services, endpoints);
+      convertEntry(entry, workloadEntries, registrations, mesh, services, endpoints, identities);
     }
     for (ProxyNode node : registrations) {
       if (node.service().isEmpty() || node.appPort().isEmpty()) {
@@ -95,12 +103,16 @@ public final class ServiceEntryConversion {
       for (ServicePort p : service.ports()) {
         ports.computeIfAbsent(p.name(), n -> new ArrayList<>()).add(sidecarEndpoint(node));
       }
+      identify(identities, host, node.namespace(), node.serviceAccount(), mesh);
+    }
+    for (Map.Entry<Hostname, Set<String>> e : identities.entrySet()) {
+      services.computeIfPresent(e.getKey(), (h, service) -> service.withSubjectAltNames(
+          union(service.subjectAltNames(), e.getValue())));
     }
     List<Workload> workloads = new ArrayList<>();
     for (ConfigResource<WorkloadEntry> we : workloadEntries) {
-      String sa = we.spec().serviceAccount() == null || we.spec().serviceAccount().isEmpty()
-          ? "default" : we.spec().serviceAccount();
-      workloads.add(new Workload(we.name(), we.namespace(), sa, we.spec().labels()));
+      workloads.add(
+          new Workload(we.name(), we.namespace(), serviceAccount(we.spec()), we.spec().labels()));
     }
     for (ProxyNode node : registrations) {
       workloads.add(new Workload(node.workloadName(), node.namespace(), node.serviceAccount(),
@@ -127,7 +139,8 @@ public final class ServiceEntryConversion {
       List<ProxyNode> registrations,
       MeshSettings mesh,
       Map<Hostname, Service> services,
-      Map<Hostname, Map<String, List<Endpoint>>> endpoints) {
+      Map<Hostname, Map<String, List<Endpoint>>> endpoints,
+      Map<Hostname, Set<String>> identities) {
     ServiceEntry spec = entry.spec();
     List<ServicePort> ports = new ArrayList<>();
     for (ServiceEntry.ServicePort p : spec.ports()) {
@@ -148,7 +161,8 @@ public final class ServiceEntryConversion {
             + " for it", entry.key(), host);
         continue;
       }
-      Service service = new Service(host, entry.namespace(), ports, entry.labels(), location);
+      Service service = new Service(host, entry.namespace(), ports, entry.labels(), location,
+          spec.subjectAltNames());
       services.put(host, service);
       Map<String, List<Endpoint>> byPort = new HashMap<>();
       if (resolvable) {
@@ -156,6 +170,7 @@ public final class ServiceEntryConversion {
           List<Endpoint> list = new ArrayList<>();
           for (WorkloadEntry we : spec.endpoints()) {
             addEndpoint(entry, we, port, list);
+            identify(identities, host, entry.namespace(), we.serviceAccount(), mesh);
           }
           if (spec.workloadSelector() != null) {
             Map<String, String> selector = spec.workloadSelector().labels();
@@ -163,12 +178,14 @@ public final class ServiceEntryConversion {
               if (we.namespace().equals(entry.namespace())
                   && we.spec().labels().entrySet().containsAll(selector.entrySet())) {
                 addEndpoint(entry, we.spec(), port, list);
+                identify(identities, host, we.namespace(), serviceAccount(we.spec()), mesh);
               }
             }
             for (ProxyNode node : registrations) {
               if (node.namespace().equals(entry.namespace())
                   && node.labels().entrySet().containsAll(selector.entrySet())) {
                 list.add(sidecarEndpoint(node));
+                identify(identities, host, node.namespace(), node.serviceAccount(), mesh);
               }
             }
           }
@@ -189,6 +206,32 @@ public final class ServiceEntryConversion {
     int number = we.ports().getOrDefault(port.name(), port.targetPort());
     out.add(new Endpoint(we.address(), number, we.labels(), Locality.parse(we.locality()),
         we.weight() > 0 ? we.weight() : 1, HealthStatus.HEALTHY));
+  }
+
+  /** A WorkloadEntry's service account; {@code default} when it names none, as in Istio. */
+  private static String serviceAccount(WorkloadEntry we) {
+    return we.serviceAccount() == null || we.serviceAccount().isEmpty()
+        ? "default" : we.serviceAccount();
+  }
+
+  /**
+   * Records that a workload of {@code namespace} running as {@code serviceAccount} serves {@code
+   * host} (nothing when the account is unknown): its SPIFFE ID is one the service's servers may
+   * present.
+   */
+  private static void identify(Map<Hostname, Set<String>> identities, Hostname host,
+      String namespace, String serviceAccount, MeshSettings mesh) {
+    if (serviceAccount == null || serviceAccount.isEmpty()) {
+      return;
+    }
+    identities.computeIfAbsent(host, h -> new TreeSet<>()).add(
+        SpiffeId.forServiceAccount(mesh.trustDomain(), namespace, serviceAccount).toString());
+  }
+
+  private static List<String> union(List<String> a, Set<String> b) {
+    Set<String> all = new TreeSet<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
   }
 
   private static Endpoint sidecarEndpoint(ProxyNode node) {

@@ -91,6 +91,46 @@ class ServiceEntryConversionTest {
   }
 
   @Test
+  void aServiceMayBeServedByTheIdentitiesOfItsWorkloadsAndItsDeclaredNames() throws Exception {
+    add(ConfigKind.SERVICE_ENTRY, "shop", "cart", """
+        hosts: [cart]
+        resolution: STATIC
+        ports: [{number: 80, name: http}]
+        workloadSelector: {labels: {app: cart}}
+        subjectAltNames: ["spiffe://cluster.local/ns/legacy/sa/cart"]
+        """);
+    add(ConfigKind.WORKLOAD_ENTRY, "shop", "cart-vm-1", """
+        address: 10.1.0.7
+        labels: {app: cart}
+        serviceAccount: cart-vm
+        """);
+    add(ConfigKind.WORKLOAD_ENTRY, "shop", "cart-vm-2", """
+        address: 10.1.0.8
+        labels: {app: cart}
+        """);
+    add(ConfigKind.WORKLOAD_ENTRY, "shop", "not-cart", """
+        address: 10.1.0.9
+        labels: {app: checkout}
+        serviceAccount: checkout
+        """);
+
+    ProxyNode sidecar = sidecar("cart-v2", "shop", "", Map.of("app", "cart"), 15106);
+    PlatformSnapshot snapshot = convert(List.of(sidecar));
+
+    assertThat(snapshot.services()).singleElement().satisfies(s ->
+        assertThat(s.subjectAltNames()).containsExactly(
+            "spiffe://cluster.local/ns/legacy/sa/cart",
+            "spiffe://cluster.local/ns/shop/sa/" + sidecar.serviceAccount(),
+            "spiffe://cluster.local/ns/shop/sa/cart-vm",
+            "spiffe://cluster.local/ns/shop/sa/default"));
+    assertThat(convert(List.of(sidecar("reviews-v1", "default", "reviews", Map.of(), 15206)))
+        .services().stream().filter(s -> s.hostname().value().startsWith("reviews."))
+        .findFirst().orElseThrow().subjectAltNames())
+        .as("a service a sidecar creates by registering")
+        .containsExactly("spiffe://cluster.local/ns/default/sa/reviews-v1");
+  }
+
+  @Test
   void aSelfRegisteredSidecarCreatesItsServiceReachedThroughTheInboundPort() {
     PlatformSnapshot snapshot =
         convert(List.of(
