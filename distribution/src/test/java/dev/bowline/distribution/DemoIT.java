@@ -41,7 +41,8 @@ class DemoIT {
     int gateway = freePort();
     int api = freePort();
     demo = d.start("demo", "bowline", "demo", "--gateway-port", Integer.toString(gateway),
-        "--xds-port", Integer.toString(freePort()), "--api-port", Integer.toString(api));
+        "--xds-port", Integer.toString(freePort()), "--secure-port", Integer.toString(freePort()),
+        "--api-port", Integer.toString(api));
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       assertThat(demo.isAlive()).as(d.log("demo")).isTrue();
       assertThat(d.log("demo")).contains("Bowline demo is running Bookinfo");

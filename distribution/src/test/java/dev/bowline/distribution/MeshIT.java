@@ -225,7 +225,8 @@ class MeshIT {
   private Process startControlPlane() throws Exception {
     Process p = d.start("control-plane", "bowline", "control-plane",
         "--data-dir", d.home().resolve("data").toString(),
-        "--xds-address", "127.0.0.1:" + xdsPort,
+        "--xds-address", "127.0.0.1:" + freePort(),
+        "--plaintext-xds-address", "127.0.0.1:" + xdsPort,
         "--api-address", "127.0.0.1:" + apiPort,
         "--registration-grace-period", "PT60S");
     processes.add(p);
@@ -244,7 +245,7 @@ class MeshIT {
   /** Starts a sidecar and returns its outbound port. */
   private int sidecar(String workload, String... extra) throws Exception {
     int outbound = freePort();
-    List<String> args = new ArrayList<>(List.of("proxy", "--control-plane", "127.0.0.1:" + xdsPort,
+    List<String> args = new ArrayList<>(List.of("proxy", "--control-plane", "127.0.0.1:" + xdsPort, "--plaintext",
         "--workload-name", workload, "--ip", "127.0.0.1", "--concurrency", "1",
         "--inbound-port", Integer.toString(freePort()), "--outbound-port", Integer.toString(outbound),
         "--admin-port", Integer.toString(freePort())));

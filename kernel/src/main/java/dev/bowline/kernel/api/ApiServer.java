@@ -43,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
    *
    * @param ready whether the control plane is ready (answers {@code /ready})
    * @param tokens Citadel's join tokens, when the control plane has a data directory
+   * @param trustBundle Citadel's roots now
    * @throws IOException the address cannot be bound
    */
   public static ApiServer start(
@@ -52,14 +53,16 @@ public final class ApiServer implements AutoCloseable {
       XdsServer xds,
       MetricRegistry metrics,
       BooleanSupplier ready,
-      java.util.Optional<dev.bowline.kernel.citadel.JoinTokenStore> tokens)
+      java.util.Optional<dev.bowline.kernel.citadel.JoinTokenStore> tokens,
+      java.util.function.Supplier<List<java.security.cert.X509Certificate>> trustBundle)
       throws IOException {
     return start(address, List.of(
         new HealthRoute(ready, metrics),
         new ConfigRoute(store, registry::hasService),
         new ProxyRoute(xds),
         new RegistryRoute(registry),
-        new TokenRoute(tokens)));
+        new TokenRoute(tokens),
+        new CaRoute(trustBundle)));
   }
 
   static ApiServer start(InetSocketAddress address, List<ApiRoute> routes) throws IOException {

@@ -63,6 +63,14 @@ public final class JoinTokenStore {
   }
 
   /**
+   * A store that holds no token and can make none, for a control plane without a data directory:
+   * every token presented is unknown, and {@link #create} fails.
+   */
+  public static JoinTokenStore none(Clock clock) {
+    return new JoinTokenStore(null, clock);
+  }
+
+  /**
    * Opens the store in {@code file} (created on the first token).
    *
    * @throws IOException the file exists and cannot be read or is not a token store
@@ -182,6 +190,9 @@ public final class JoinTokenStore {
   }
 
   private void save() throws IOException {
+    if (file == null) {
+      throw new IOException("join tokens need the control plane's data directory (--data-dir)");
+    }
     Instant now = clock.instant();
     tokens.values().removeIf(s -> !now.isBefore(s.token().expiresAt()));
     List<Map<String, Object>> rows = new ArrayList<>();

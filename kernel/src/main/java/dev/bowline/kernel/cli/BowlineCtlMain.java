@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
       ProxyConfigCommand.class,
       AnalyzeCommand.class,
       TokenCommand.class,
+      CaCommand.class,
       PluginsCommand.class,
       VersionCommand.class
     })

@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     name = "control-plane",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the control plane: Pilot serving xDS v3 (ADS) on gRPC, and the HTTP API bowlinectl uses.",
+      "Run the control plane: Pilot serving xDS v3 (ADS) and Citadel issuing workload certificates on"
+          + " one gRPC port over mutual TLS, and the HTTP API bowlinectl uses.",
       "Exit code 1 when a port cannot be bound or a directory cannot be used."
     })
 final class ControlPlaneCommand implements Callable<Integer> {
@@ -44,9 +45,19 @@ final class ControlPlaneCommand implements Callable<Integer> {
       description = "Where resources applied through the API are stored (default: <bowline home>/data).")
   Path dataDir;
 
-  @Option(names = "--xds-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:15010",
-      description = "gRPC address serving ADS (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--xds-address", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:15012",
+      description = "gRPC address serving Citadel and ADS over mutual TLS (default: ${DEFAULT-VALUE}).")
   String xdsAddress;
+
+  @Option(names = "--plaintext-xds-address", paramLabel = "HOST:PORT",
+      description = "Also serve ADS in plaintext here (Istio's 15010). Local development only: anyone"
+          + " who reaches it gets configuration and may register any workload. Off by default.")
+  String plaintextXdsAddress;
+
+  @Option(names = "--ca", paramLabel = "NAME", defaultValue = ControlPlaneOptions.DEFAULT_CA,
+      description = "Citadel's certificate authority: the name of a CA extension from a plugin,"
+          + " configured in plugins.config.<plugin id> (default: ${DEFAULT-VALUE}).")
+  String certificateAuthority;
 
   @Option(names = "--api-address", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:15014",
       description = "HTTP API address for bowlinectl, health and metrics (default: ${DEFAULT-VALUE}).")
@@ -71,14 +82,18 @@ final class ControlPlaneCommand implements Callable<Integer> {
           Optional.ofNullable(configDir),
           Optional.of(dataDir != null ? dataDir : BowlineHome.dir().resolve("data")),
           HostPorts.parse("--xds-address", xdsAddress),
+          plaintextXdsAddress == null ? Optional.empty()
+              : Optional.of(HostPorts.parse("--plaintext-xds-address", plaintextXdsAddress)),
           HostPorts.parse("--api-address", apiAddress),
           new MeshSettings(MeshSettings.DEFAULTS.rootNamespace(), MeshSettings.DEFAULTS.domainSuffix(), trustDomain),
-          gracePeriod);
+          gracePeriod,
+          certificateAuthority);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("bowline control-plane: " + e.getMessage());
       return ExitCodes.USAGE;
     }
-    PluginHost plugins = host.startPlugins(spec.commandLine().getErr(), "bowline control-plane").orElse(null);
+    PluginHost plugins = host.startPlugins(spec.commandLine().getErr(), "bowline control-plane",
+        options.dataDir().get()).orElse(null);
     if (plugins == null) {
       return ExitCodes.FAILED;
     }
@@ -90,7 +105,10 @@ final class ControlPlaneCommand implements Callable<Integer> {
       plugins.close();
       return ExitCodes.FAILED;
     }
-    spec.commandLine().getOut().println("bowline control-plane: xDS on " + controlPlane.xdsAddress().getPort()
+    spec.commandLine().getOut().println("bowline control-plane: Citadel and xDS over mutual TLS on "
+        + controlPlane.secureAddress().getPort()
+        + (options.plaintextXdsAddress().isPresent()
+            ? ", plaintext xDS on " + controlPlane.plaintextXdsAddress().getPort() : "")
         + ", API on http://" + HostPorts.format(controlPlane.apiAddress()));
     spec.commandLine().getOut().flush();
     CountDownLatch stopped = new CountDownLatch(1);

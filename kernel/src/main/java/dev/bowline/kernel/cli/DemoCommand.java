@@ -37,6 +37,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "The control plane's xDS port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int xdsPort;
 
+  @Option(names = "--secure-port", paramLabel = "PORT", defaultValue = "15012",
+      description = "The control plane's mutual TLS port (Citadel and xDS) on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+  int securePort;
+
   @Option(names = "--api-port", paramLabel = "PORT", defaultValue = "15014",
       description = "The control plane's API port on 127.0.0.1, for bowlinectl (default: ${DEFAULT-VALUE}).")
   int apiPort;
@@ -44,17 +48,17 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    PluginHost plugins = host.startPlugins(spec.commandLine().getErr(), "bowline demo").orElse(null);
+    Path dataDir = Files.createTempDirectory("bowline-demo");
+    PluginHost plugins = host.startPlugins(spec.commandLine().getErr(), "bowline demo", dataDir).orElse(null);
     if (plugins == null) {
       return ExitCodes.FAILED;
     }
-    Path dataDir = Files.createTempDirectory("bowline-demo");
     Demo demo;
     try {
-      demo = Demo.start(new DemoOptions(gatewayPort, xdsPort, apiPort, dataDir), plugins);
+      demo = Demo.start(new DemoOptions(gatewayPort, xdsPort, apiPort, dataDir, securePort), plugins);
     } catch (IOException | RuntimeException e) {
       spec.commandLine().getErr().println("bowline demo: cannot start: " + e.getMessage()
-          + " (ports in use? try --gateway-port, --xds-port, --api-port)");
+          + " (ports in use? try --gateway-port, --xds-port, --secure-port, --api-port)");
       plugins.close();
       return ExitCodes.FAILED;
     }

@@ -63,4 +63,17 @@ final class HostOptions {
       return Optional.empty();
     }
   }
+
+  /**
+   * As {@link #startPlugins(PrintWriter, String)}, with {@code dataDir} as the data directory under
+   * which each plugin gets its own ({@code <dataDir>/plugins/<plugin id>}).
+   */
+  Optional<PluginHost> startPlugins(PrintWriter err, String command, Path dataDir) {
+    try {
+      return Optional.of(PluginHost.start(pluginHostConfig().withDataDir(dataDir), new MetricRegistry()));
+    } catch (HostConfigException e) {
+      err.println(command + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
 }

@@ -2,7 +2,14 @@ package dev.bowline.kernel.cli;
 
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.proxy.JoinCredentials;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -25,8 +32,30 @@ final class MeshOptions {
   private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
 
   @Option(names = "--control-plane", paramLabel = "HOST:PORT",
-      description = "Join the mesh: take configuration from this control plane (its xDS port, 15010).")
+      description = "Join the mesh: take configuration from this control plane (its mutual TLS port,"
+          + " 15012; with --plaintext its plaintext xDS port, 15010).")
   String controlPlane;
+
+  @Option(names = "--join-token", paramLabel = "TOKEN",
+      description = "The join token (bowlinectl token create) that proves the workload's service"
+          + " account for its first certificate.")
+  String joinToken;
+
+  @Option(names = "--join-token-file", paramLabel = "FILE",
+      description = "Read the join token from this file (keeps it out of the process list).")
+  Path joinTokenFile;
+
+  @Option(names = "--ca-root", paramLabel = "FILE",
+      description = "PEM file of the mesh's trust bundle (bowlinectl ca root), which verifies the control plane.")
+  Path caRoot;
+
+  @Option(names = "--trust-domain", paramLabel = "DOMAIN",
+      description = "The mesh's SPIFFE trust domain (default: cluster.local).")
+  String trustDomain;
+
+  @Option(names = "--plaintext",
+      description = "Take configuration over plaintext xDS, with no workload identity. Local development only.")
+  boolean plaintext;
 
   @Option(names = "--gateway", description = "Run as an ingress gateway (serves Gateway resources whose selector matches --labels).")
   boolean gateway;
@@ -62,7 +91,8 @@ final class MeshOptions {
   Integer adminPort;
 
   boolean anyMeshOptionGiven() {
-    return gateway || service != null || namespace != null || serviceAccount != null || !labels.isEmpty()
+    return plaintext || joinToken != null || joinTokenFile != null || caRoot != null || trustDomain != null
+        || gateway || service != null || namespace != null || serviceAccount != null || !labels.isEmpty()
         || appPort != null || workloadName != null || ip != null || inboundPort != null
         || outboundPort != null || adminPort != null;
   }
@@ -103,7 +133,46 @@ final class MeshOptions {
         inboundPort == null ? ProxyNode.DEFAULT_INBOUND_PORT : port("--inbound-port", inboundPort),
         outboundPort == null ? ProxyNode.DEFAULT_OUTBOUND_PORT : port("--outbound-port", outboundPort));
     int admin = adminPort == null ? 15000 : port("--admin-port", adminPort);
-    return new MeshProxyOptions(controlPlane, node, new java.net.InetSocketAddress("127.0.0.1", admin));
+    return new MeshProxyOptions(controlPlane, node, new java.net.InetSocketAddress("127.0.0.1", admin), join());
+  }
+
+  /** How the proxy joins: over mutual TLS with a token and the trust bundle, or plaintext. */
+  private Optional<JoinCredentials> join() {
+    if (plaintext) {
+      if (joinToken != null || joinTokenFile != null || caRoot != null || trustDomain != null) {
+        throw new IllegalArgumentException(
+            "--plaintext joins with no identity: drop --join-token, --join-token-file, --ca-root and --trust-domain");
+      }
+      return Optional.empty();
+    }
+    if (caRoot == null) {
+      throw new IllegalArgumentException("joining over mutual TLS needs --ca-root FILE, the mesh's trust bundle"
+          + " (bowlinectl ca root > root.pem); for a local plaintext control plane add --plaintext");
+    }
+    if (joinToken != null && joinTokenFile != null) {
+      throw new IllegalArgumentException("give --join-token or --join-token-file, not both");
+    }
+    Optional<String> token = Optional.ofNullable(joinToken);
+    if (joinTokenFile != null) {
+      try {
+        token = Optional.of(Files.readString(joinTokenFile).strip());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("--join-token-file " + joinTokenFile + ": cannot be read: " + e.getMessage());
+      }
+    }
+    if (token.isEmpty()) {
+      throw new IllegalArgumentException("joining over mutual TLS needs --join-token TOKEN (bowlinectl token create"
+          + " --namespace NS --service-account SA) for the first certificate; for a local plaintext control plane"
+          + " add --plaintext");
+    }
+    List<X509Certificate> roots = PemCertificates.read(caRoot, "--ca-root");
+    String domain = trustDomain == null ? MeshSettings.DEFAULTS.trustDomain() : trustDomain;
+    try {
+      new dev.bowline.spi.model.SpiffeId(domain, "");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--trust-domain '" + domain + "': " + e.getMessage());
+    }
+    return Optional.of(new JoinCredentials(token, roots, domain));
   }
 
   private static void requireName(String option, String value) {

@@ -1,7 +1,13 @@
 package dev.bowline.kernel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,12 +22,20 @@ import picocli.CommandLine.Spec;
  * {@code bowlinectl proxy-config listeners|routes|clusters|endpoints PROXY}: the Envoy resources
  * the control plane last sent one proxy. PROXY is its node id, {@code workload.namespace}, or a
  * unique prefix of either.
+ *
+ * <p>{@code bowlinectl proxy-config secret ADMIN}: the proxy's workload certificate chain and trust
+ * bundle (SPIFFE identity, serial, validity), from the proxy's own admin {@code /certs} at ADMIN
+ * ({@code host:port}, or a port on 127.0.0.1): secrets never pass through the control plane, so
+ * this runs where the proxy's admin port (loopback by default) is reachable.
  */
 @Command(
     name = "proxy-config",
     aliases = "pc",
     mixinStandardHelpOptions = true,
-    description = "Show the listeners, routes, clusters or endpoints the control plane sent a proxy.")
+    description = {
+      "Show the listeners, routes, clusters or endpoints the control plane sent a proxy,",
+      "or (secret) the certificates a proxy holds, from its admin port: bowlinectl proxy-config secret 127.0.0.1:15000"
+    })
 final class ProxyConfigCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -31,7 +45,8 @@ final class ProxyConfigCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TYPE", description = "${COMPLETION-CANDIDATES}")
   Type type;
 
-  @Parameters(index = "1", paramLabel = "PROXY", description = "Node id or workload.namespace (a unique prefix is enough).")
+  @Parameters(index = "1", paramLabel = "PROXY",
+      description = "Node id or workload.namespace (a unique prefix is enough); for secret, the proxy's admin address (HOST:PORT or PORT).")
   String proxy;
 
   @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
@@ -42,7 +57,8 @@ final class ProxyConfigCommand implements Callable<Integer> {
     listeners,
     routes,
     clusters,
-    endpoints
+    endpoints,
+    secret
   }
 
   enum Format {
@@ -53,6 +69,9 @@ final class ProxyConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (type == Type.secret) {
+      return secret(out);
+    }
     JsonNode answer;
     try {
       answer = server.client().get("/api/v1/proxies/" + ApiClient.encode(proxy) + "/config/" + type);
@@ -98,6 +117,7 @@ final class ProxyConfigCommand implements Callable<Integer> {
         }
         yield t;
       }
+      case secret -> throw new IllegalStateException("handled above");
       case endpoints -> {
         TextTable t = new TextTable("ENDPOINT", "STATUS", "WEIGHT", "CLUSTER");
         for (JsonNode cla : resources) {
@@ -115,6 +135,54 @@ final class ProxyConfigCommand implements Callable<Integer> {
     };
     table.print(out);
     return ExitCodes.OK;
+  }
+
+  /** {@code secret}: the proxy admin's {@code /certs}, as a table or as the JSON itself. */
+  private int secret(PrintWriter out) throws Exception {
+    String admin = proxy.matches("\\d+") ? "127.0.0.1:" + proxy : proxy;
+    JsonNode certs;
+    try {
+      HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+          .send(HttpRequest.newBuilder(URI.create("http://" + admin + "/certs")).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        spec.commandLine().getErr().println("error: the proxy's admin at " + admin + " answered HTTP "
+            + response.statusCode() + " to /certs");
+        return ExitCodes.FAILED;
+      }
+      certs = ApiClient.JSON.readTree(response.body());
+    } catch (IOException | IllegalArgumentException e) {
+      spec.commandLine().getErr().println("error: cannot read /certs from the proxy's admin at " + admin + ": " + e);
+      return ExitCodes.FAILED;
+    }
+    if (output == Format.json) {
+      out.println(ApiClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(certs));
+      out.flush();
+      return ExitCodes.OK;
+    }
+    TextTable t = new TextTable("RESOURCE NAME", "TYPE", "IDENTITY", "SERIAL NUMBER", "NOT BEFORE", "NOT AFTER");
+    for (JsonNode entry : certs.path("certificates")) {
+      for (JsonNode c : entry.path("cert_chain")) {
+        t.row("default", "Cert Chain", identity(c), c.path("serial_number").asText(),
+            c.path("valid_from").asText(), c.path("expiration_time").asText());
+      }
+      for (JsonNode c : entry.path("ca_cert")) {
+        t.row("ROOTCA", "CA", c.path("subject").asText(), c.path("serial_number").asText(),
+            c.path("valid_from").asText(), c.path("expiration_time").asText());
+      }
+    }
+    t.print(out);
+    return ExitCodes.OK;
+  }
+
+  private static String identity(JsonNode certificate) {
+    List<String> uris = new ArrayList<>();
+    certificate.path("subject_alt_names").forEach(san -> {
+      if (san.has("uri")) {
+        uris.add(san.path("uri").asText());
+      }
+    });
+    return uris.isEmpty() ? certificate.path("subject").asText() : String.join(",", uris);
   }
 
   /** The filters a virtual host's routes configure (fault, cors, local_ratelimit), or "-". */

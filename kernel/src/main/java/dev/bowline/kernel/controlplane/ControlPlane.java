@@ -1,6 +1,7 @@
 package dev.bowline.kernel.controlplane;
 
 import dev.bowline.kernel.api.ApiServer;
+import dev.bowline.kernel.citadel.CitadelService;
 import dev.bowline.kernel.citadel.JoinTokenStore;
 import dev.bowline.kernel.pilot.config.ConfigDirectoryWatcher;
 import dev.bowline.kernel.pilot.config.ConfigStore;
@@ -11,17 +12,26 @@ import dev.bowline.kernel.pilot.registry.embedded.SelfRegistrations;
 import dev.bowline.kernel.pilot.translate.PushContext;
 import dev.bowline.kernel.pilot.translate.XdsTranslator;
 import dev.bowline.kernel.pilot.xds.ProxyLifecycleListener;
+import dev.bowline.kernel.pilot.xds.TrustBundleSecret;
+import dev.bowline.kernel.pilot.xds.XdsPort;
 import dev.bowline.kernel.pilot.xds.XdsServer;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.tls.CertifiedKey;
+import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.platform.PlatformAdapter;
 import dev.bowline.spi.platform.PlatformAdapterFactory;
 import dev.bowline.spi.plugin.ConfigOrError;
 import dev.bowline.spi.plugin.PluginContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,7 +41,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The running control plane, the composition root of {@code bowline control-plane}: Pilot's
  * config store (files and API), the aggregate registry (embedded registry with self-registration,
- * plus every platform adapter plugin), the xDS translator and ADS server, and the HTTP API.
+ * plus every platform adapter plugin), the xDS translator and ADS server, Citadel with its CA
+ * plugin, and the HTTP API.
+ *
+ * <p>Ports: the mutual TLS port (Istio's 15012) serves Citadel's {@code CreateCertificate} (a join
+ * token or a workload certificate) and ADS (a workload certificate only; a proxy registers as the
+ * identity it proved). Its own certificate is issued in the process by the CA for {@code
+ * spiffe://<trust domain>/ns/bowline-system/sa/bowline-control-plane} and renewed at half-life
+ * (its key never leaves the process). The plaintext ADS port (15010) runs only when enabled.
  *
  * <p>Data flow: a config change or a registry change asks the ADS server for a push; the server
  * debounces, takes one {@link PushContext} (config snapshot + merged registry) and sends each
@@ -42,6 +59,11 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
+  private static final Duration CITADEL_DEFAULT_TTL = Duration.ofHours(24);
+  private static final Duration CITADEL_MAX_TTL = Duration.ofDays(90);
+
+  private static final String SECURE_PORT = "secure";
+  private static final String PLAINTEXT_PORT = "plaintext";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final AtomicBoolean ready = new AtomicBoolean();
@@ -49,6 +71,9 @@ public final class ControlPlane implements AutoCloseable {
   private ServiceRegistry registry;
   private XdsServer xds;
   private ApiServer api;
+  private CertificateAuthority ca;
+  private SecurePortCertificate ownCertificate;
+  private boolean plaintext;
 
   private ControlPlane() {}
 
@@ -90,10 +115,38 @@ public final class ControlPlane implements AutoCloseable {
     embedded[0] = new EmbeddedRegistry(options.mesh(), registrations, registry.sink(EmbeddedRegistry.SOURCE));
     registrations.restore();
 
+    String trustDomain = options.mesh().trustDomain();
+    ca = CertificateAuthorityLoader.load(plugins, options.certificateAuthority());
+    resources.add(ca);
+    ExecutorService signing = Executors.newFixedThreadPool(2, daemon("bowline-citadel-sign"));
+    resources.add(signing::shutdownNow);
+    ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(daemon("bowline-citadel-renew"));
+    resources.add(renewals::shutdownNow);
+    ownCertificate = SecurePortCertificate.start(ca, trustDomain, signing, renewals);
+    resources.add(ownCertificate);
+
+    Optional<JoinTokenStore> tokens = Optional.empty();
+    if (options.dataDir().isPresent()) {
+      tokens = Optional.of(JoinTokenStore.open(
+          options.dataDir().get().resolve("citadel").resolve("join-tokens.json"), Clock.systemUTC()));
+    }
+    CitadelService citadel = new CitadelService(ca, tokens.orElse(JoinTokenStore.none(Clock.systemUTC())),
+        trustDomain, CITADEL_DEFAULT_TTL, CITADEL_MAX_TTL, signing);
+    List<XdsPort> ports = new ArrayList<>();
+    ports.add(new XdsPort(SECURE_PORT, options.secureAddress(), ownCertificate.serverCredentials(), true,
+        List.of(citadel.definition())));
+    options.plaintextXdsAddress().ifPresent(a -> ports.add(XdsPort.plaintext(PLAINTEXT_PORT, a)));
+    plaintext = options.plaintextXdsAddress().isPresent();
+    if (plaintext) {
+      log.warn("plaintext xDS is enabled on {}: anyone who reaches it gets configuration and may register"
+          + " any workload; for local development only", options.plaintextXdsAddress().get());
+    }
+
     XdsTranslator translator = new XdsTranslator();
     xds = XdsServer.builder(translator::translate,
             () -> new PushContext(store.snapshot(), registry.snapshot(), options.mesh()))
-        .address(options.xdsAddress())
+        .ports(ports)
+        .trustBundle(new TrustBundleSecret(ca::trustBundle))
         .metrics(metrics)
         .lifecycleListener(new ProxyLifecycleListener() {
           @Override
@@ -122,16 +175,21 @@ public final class ControlPlane implements AutoCloseable {
       resources.add(watcher);
       watcher.start();
     }
-    java.util.Optional<JoinTokenStore> tokens = java.util.Optional.empty();
-    if (options.dataDir().isPresent()) {
-      tokens = java.util.Optional.of(JoinTokenStore.open(
-          options.dataDir().get().resolve("citadel").resolve("join-tokens.json"), java.time.Clock.systemUTC()));
-    }
-    api = ApiServer.start(options.apiAddress(), store, registry, xds, metrics, ready::get, tokens);
+    api = ApiServer.start(options.apiAddress(), store, registry, xds, metrics, ready::get, tokens,
+        ca::trustBundle);
     resources.add(api);
     ready.set(true);
-    log.info("control plane ready in {} ms: xDS on {}, API on {}",
-        (System.nanoTime() - started) / 1_000_000, xdsAddress(), api.address());
+    log.info("control plane ready in {} ms: mutual TLS (Citadel, xDS) on {}, plaintext xDS {}, API on {}",
+        (System.nanoTime() - started) / 1_000_000, secureAddress(),
+        plaintext ? "on " + plaintextXdsAddress() : "off", api.address());
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -155,9 +213,31 @@ public final class ControlPlane implements AutoCloseable {
     }
   }
 
-  /** The bound xDS address. */
-  public InetSocketAddress xdsAddress() {
-    return new InetSocketAddress("127.0.0.1", xds.port());
+  /** The bound mutual TLS address (Citadel and xDS). */
+  public InetSocketAddress secureAddress() {
+    return new InetSocketAddress("127.0.0.1", xds.port(SECURE_PORT));
+  }
+
+  /**
+   * The bound plaintext xDS address.
+   *
+   * @throws IllegalStateException when plaintext xDS is not enabled
+   */
+  public InetSocketAddress plaintextXdsAddress() {
+    if (!plaintext) {
+      throw new IllegalStateException("plaintext xDS is not enabled");
+    }
+    return new InetSocketAddress("127.0.0.1", xds.port(PLAINTEXT_PORT));
+  }
+
+  /** The roots that verify what Citadel issues, the control plane's certificate included. */
+  public List<X509Certificate> trustBundle() {
+    return ca.trustBundle();
+  }
+
+  /** The control plane's own certificate now. */
+  public CertifiedKey ownCertificate() {
+    return ownCertificate.current();
   }
 
   /** The bound API address. */

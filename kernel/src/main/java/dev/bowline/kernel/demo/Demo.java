@@ -83,13 +83,16 @@ public final class Demo implements AutoCloseable {
   private void startAll(DemoOptions options, PluginHost plugins) throws IOException {
     this.plugins = plugins;
     gatewayPort = options.gatewayPort();
+    // The demo's sidecars run in this process and take their configuration in plaintext (the one
+    // place Bowline turns plaintext xDS on by itself); VMs may still join over mutual TLS.
     controlPlane = ControlPlane.start(new ControlPlaneOptions(
         Optional.empty(), Optional.of(options.dataDir()),
-        new InetSocketAddress("127.0.0.1", options.xdsPort()),
+        new InetSocketAddress("127.0.0.1", options.securePort()),
+        Optional.of(new InetSocketAddress("127.0.0.1", options.xdsPort())),
         new InetSocketAddress("127.0.0.1", options.apiPort()),
-        MeshSettings.DEFAULTS, Duration.ofSeconds(10)), plugins);
+        MeshSettings.DEFAULTS, Duration.ofSeconds(10), ControlPlaneOptions.DEFAULT_CA), plugins);
     running.add(controlPlane);
-    xds = "127.0.0.1:" + controlPlane.xdsAddress().getPort();
+    xds = "127.0.0.1:" + controlPlane.plaintextXdsAddress().getPort();
 
     apply("bookinfo-services", BookinfoSamples.read("platform/bowline/bookinfo-services.yaml"));
     apply("bookinfo-gateway", BookinfoSamples.gateway(gatewayPort));

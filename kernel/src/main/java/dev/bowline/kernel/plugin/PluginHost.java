@@ -47,6 +47,7 @@ public final class PluginHost implements AutoCloseable {
   private final List<LoadedExtension> extensions;
   private final Map<String, HostPluginContext> contexts;
   private final HostPluginContext builtin;
+  private final Path pluginsDir;
 
   private PluginHost(
       BowlinePluginManager manager,
@@ -54,13 +55,16 @@ public final class PluginHost implements AutoCloseable {
       List<PluginStatus> statuses,
       List<LoadedExtension> extensions,
       Map<String, HostPluginContext> contexts,
-      MetricRegistry metrics) {
+      MetricRegistry metrics,
+      Path pluginsDir,
+      Path dataDir) {
+    this.pluginsDir = pluginsDir;
     this.manager = manager;
     this.scratch = scratch;
     this.statuses = List.copyOf(statuses);
     this.extensions = List.copyOf(extensions);
     this.contexts = Map.copyOf(contexts);
-    this.builtin = new HostPluginContext("builtin", BowlineVersion.current(), Map.of(), metrics);
+    this.builtin = new HostPluginContext("builtin", BowlineVersion.current(), Map.of(), metrics, dataDir);
   }
 
   /**
@@ -105,7 +109,8 @@ public final class PluginHost implements AutoCloseable {
             contexts.put(
                 id,
                 new HostPluginContext(
-                    id, BowlineVersion.current(), config.pluginConfig().getOrDefault(id, Map.of()), metrics));
+                    id, BowlineVersion.current(), config.pluginConfig().getOrDefault(id, Map.of()), metrics,
+                    config.dataDir()));
             statuses.add(
                 status(plugin, PluginState.STARTED, "", found.stream().map(LoadedExtension::info).toList()));
           }
@@ -156,7 +161,13 @@ public final class PluginHost implements AutoCloseable {
         log.warn("plugin {} ({}) FAILED: {}", s.id(), s.path().getFileName(), s.reason());
       }
     }
-    return new PluginHost(manager, scratch, statuses, extensions, contexts, metrics);
+    return new PluginHost(
+        manager, scratch, statuses, extensions, contexts, metrics, config.pluginsDir(), config.dataDir());
+  }
+
+  /** The directory the plugins were loaded from. */
+  public Path pluginsDirectory() {
+    return pluginsDir;
   }
 
   /** Every plugin candidate found, sorted by id: started, disabled and failed alike. */

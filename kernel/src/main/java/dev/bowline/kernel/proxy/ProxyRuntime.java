@@ -9,8 +9,14 @@ import dev.bowline.proxy.config.BootstrapLoader;
 import dev.bowline.proxy.config.ConfigDumpJson;
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.ProxyConfig;
+import dev.bowline.proxy.identity.CitadelCertificateSource;
+import dev.bowline.proxy.identity.CitadelRootsToBundle;
+import dev.bowline.proxy.identity.ControlPlaneTls;
+import dev.bowline.proxy.identity.WorkloadIdentity;
+import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.proxy.server.ProxyServer;
 import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.tls.WorkloadSecretSource;
 import dev.bowline.proxy.xds.ProxyServerSink;
 import dev.bowline.proxy.xds.XdsClient;
 import dev.bowline.proxy.xds.XdsClientConfig;
@@ -21,11 +27,18 @@ import dev.bowline.spi.lb.LoadBalancerFactory;
 import dev.bowline.spi.plugin.FactoryRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +57,9 @@ public final class ProxyRuntime {
   private final ProxyServer server;
   private final AdminServer admin;
   private volatile XdsClient xds;
+  private volatile WorkloadIdentity identity;
+  private volatile ScheduledExecutorService identityThread;
+  private volatile WorkloadSecrets secrets;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -56,10 +72,17 @@ public final class ProxyRuntime {
    * Starts a proxy that takes its whole configuration from the control plane over ADS, as a
    * sidecar or gateway of the mesh. It starts with no listeners and opens them as the control
    * plane sends them; when the control plane is away it keeps its last config and reconnects.
+   *
+   * <p>With {@link MeshProxyOptions#join()} it first gets its workload certificate from Citadel
+   * with the join token, keeps it renewed ({@link WorkloadIdentity}, installed in {@link
+   * #workloadSecrets()}), and opens ADS over mutual TLS with it once the first one is in; the
+   * channel reads the current certificate at each handshake, so a renewal needs no reconnection.
+   * Without, ADS runs in plaintext and the proxy has no identity.
    */
   public static ProxyRuntime startMesh(MeshProxyOptions options, int concurrency, PluginHost plugins) {
     long start = System.nanoTime();
-    ProxyServer server = newServer(concurrency, plugins);
+    WorkloadSecrets joined = options.join().isPresent() ? new WorkloadSecrets() : null;
+    ProxyServer server = newServer(concurrency, plugins, Optional.ofNullable(joined));
     try {
       server.apply(new ProxyConfig(Optional.of(options.admin()), List.of(), List.of()));
     } catch (ConfigException e) {
@@ -70,29 +93,71 @@ public final class ProxyRuntime {
     AdminServer admin;
     try {
       admin = AdminServer.start(options.admin(), server, () -> self[0].xdsDump(options),
+          () -> CertificatesDump.json(Optional.ofNullable(self[0].secrets), Clock.systemUTC()),
           () -> self[0].drainAndStop(Duration.ZERO));
     } catch (RuntimeException e) {
       server.close();
       throw e;
     }
-    self[0] = new ProxyRuntime(server, admin);
+    ProxyRuntime runtime = new ProxyRuntime(server, admin);
+    self[0] = runtime;
+    ChannelCredentials credentials = InsecureChannelCredentials.create();
+    if (options.join().isPresent()) {
+      JoinCredentials join = options.join().get();
+      WorkloadSecrets secrets = joined;
+      secrets.installTrustBundle(join.caRoots());
+      credentials = ControlPlaneTls.channelCredentials(secrets, join.trustDomain());
+      runtime.secrets = secrets;
+      runtime.identityThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bowline-identity");
+        t.setDaemon(true);
+        return t;
+      });
+      runtime.identity = WorkloadIdentity.start(
+          new CitadelRootsToBundle(
+              new CitadelCertificateSource(options.controlPlane(), credentials, join.joinToken(), Duration.ZERO),
+              secrets),
+          runtime.identityThread, Clock.systemUTC(), secrets::installCertificate);
+    }
+    Optional<Consumer<List<X509Certificate>>> bundleFromControlPlane =
+        joined == null ? Optional.empty() : Optional.of(joined::installTrustBundle);
     XdsClient client = new XdsClient(
         new XdsClientConfig(options.controlPlane(), options.node().toEnvoyNode()),
-        new ProxyServerSink(server), server.metrics());
-    self[0].xds = client;
-    client.start();
-    log.info("proxy {} started in {} ms; admin on {}; configuration from the control plane at {}",
+        new ProxyServerSink(server), server.metrics(), credentials, bundleFromControlPlane);
+    runtime.xds = client;
+    if (runtime.identity == null) {
+      client.start();
+    } else {
+      runtime.identity.first().thenRun(() -> {
+        if (!runtime.stopping.get()) {
+          log.info("workload certificate in: opening ADS to {} over mutual TLS", options.controlPlane());
+          try {
+            client.start();
+          } catch (IllegalStateException stoppedMeanwhile) {
+            log.debug("the proxy stopped before ADS opened");
+          }
+        }
+      });
+    }
+    log.info("proxy {} started in {} ms; admin on {}; configuration from the control plane at {} ({})",
         options.node().id(), Duration.ofNanos(System.nanoTime() - start).toMillis(), admin.address(),
-        options.controlPlane());
-    return self[0];
+        options.controlPlane(), runtime.identity == null ? "plaintext" : "mutual TLS, joining with a token");
+    return runtime;
   }
 
-  private static ProxyServer newServer(int concurrency, PluginHost plugins) {
+  /** The proxy's workload certificate and trust bundle, when it joined over mutual TLS. */
+  public Optional<WorkloadSecrets> workloadSecrets() {
+    return Optional.ofNullable(secrets);
+  }
+
+  private static ProxyServer newServer(
+      int concurrency, PluginHost plugins, Optional<WorkloadSecretSource> workloadSecrets) {
     FactoryRegistry<LoadBalancerFactory<?>> balancers = BuiltinLoadBalancers.newRegistry();
     plugins.factories(LoadBalancerFactory.class).forEach(f -> balancers.register((LoadBalancerFactory<?>) f));
     FactoryRegistry<HttpFilterFactory<?>> filters = new FactoryRegistry<>("HTTP filter");
     plugins.factories(HttpFilterFactory.class).forEach(f -> filters.register((HttpFilterFactory<?>) f));
-    return new ProxyServer(concurrency, balancers, filters, plugins::contextFor, new MetricRegistry());
+    return new ProxyServer(
+        concurrency, balancers, filters, plugins::contextFor, new MetricRegistry(), workloadSecrets);
   }
 
   /**
@@ -146,7 +211,7 @@ public final class ProxyRuntime {
       throws ConfigException {
     long start = System.nanoTime();
     ProxyConfig config = new BootstrapLoader().load(bootstrap);
-    ProxyServer server = newServer(concurrency, plugins);
+    ProxyServer server = newServer(concurrency, plugins, Optional.empty());
     try {
       server.apply(config);
     } catch (ConfigException e) {
@@ -175,6 +240,11 @@ public final class ProxyRuntime {
   public void drainAndStop(Duration drainTime) {
     if (!stopping.compareAndSet(false, true)) {
       return;
+    }
+    WorkloadIdentity id = identity;
+    if (id != null) {
+      id.close();
+      identityThread.shutdownNow();
     }
     XdsClient client = xds;
     if (client != null) {

@@ -15,6 +15,7 @@ import dev.bowline.kernel.pilot.translate.XdsTranslator;
 import dev.bowline.kernel.pilot.xds.PushSummary;
 import dev.bowline.kernel.pilot.xds.XdsServer;
 import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.platform.PlatformSnapshot;
@@ -127,19 +128,20 @@ public final class PilotScaleBench {
   }
 
   private PilotScaleResult run() throws BenchmarkFailed, InterruptedException {
-    Path pluginsDir;
+    Path home;
     try {
-      pluginsDir = Files.createTempDirectory("bowline-bench-plugins-");
+      home = Files.createTempDirectory("bowline-bench-");
     } catch (IOException e) {
-      throw new BenchmarkFailed("cannot create an empty plugins directory: " + e);
+      throw new BenchmarkFailed("cannot create a temporary directory: " + e);
     }
     try (PluginHost plugins =
-            PluginHost.start(PluginHostConfig.of(pluginsDir), new MetricRegistry());
+            PluginHost.start(PluginHostConfig.of(CaPluginJar.installInto(home.resolve("plugins"))),
+                new MetricRegistry());
         ControlPlane controlPlane = startControlPlane(plugins)) {
       return measure(controlPlane);
     } finally {
-      try {
-        Files.deleteIfExists(pluginsDir);
+      try (var files = Files.walk(home)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException ignored) {
         // a temporary directory left behind
       }
@@ -153,9 +155,11 @@ public final class PilotScaleBench {
               Optional.empty(),
               Optional.empty(),
               new InetSocketAddress("127.0.0.1", 0),
+              Optional.of(new InetSocketAddress("127.0.0.1", 0)),
               new InetSocketAddress("127.0.0.1", 0),
               MESH,
-              SelfRegistrations.DEFAULT_GRACE_PERIOD),
+              SelfRegistrations.DEFAULT_GRACE_PERIOD,
+              ControlPlaneOptions.DEFAULT_CA),
           plugins);
     } catch (IOException e) {
       throw new BenchmarkFailed("the control plane did not start: " + e);
@@ -179,7 +183,7 @@ public final class PilotScaleBench {
 
     try (SimulatedProxyFleet fleet =
         new SimulatedProxyFleet(
-            cp.xdsAddress(), nodes, options.channels(), options.proxyThreads())) {
+            cp.plaintextXdsAddress(), nodes, options.channels(), options.proxyThreads())) {
       say("connecting %d proxies", nodes.size());
       SyncTarget initial =
           new SyncTarget(registry.port(), registry.services(), new long[nodes.size()]);

@@ -28,4 +28,10 @@ final class CsrPem {
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
         + "\n-----END CERTIFICATE REQUEST-----\n";
   }
+
+  /** The DER bytes of a PEM request. */
+  static byte[] der(String pem) {
+    return Base64.getMimeDecoder().decode(pem.replace("-----BEGIN CERTIFICATE REQUEST-----", "")
+        .replace("-----END CERTIFICATE REQUEST-----", ""));
+  }
 }

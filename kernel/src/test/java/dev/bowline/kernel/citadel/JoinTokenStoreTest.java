@@ -85,4 +85,13 @@ class JoinTokenStoreTest {
     assertThatThrownBy(() -> JoinTokenStore.open(file, clock))
         .hasMessageContaining("join token store " + file + " is unreadable");
   }
+
+  @Test
+  void withoutADataDirectoryNoTokenCanBeMadeOrProved() {
+    JoinTokenStore none = JoinTokenStore.none(clock);
+    assertThatThrownBy(() -> none.create("default", "ratings", Duration.ofHours(1)))
+        .hasMessageContaining("--data-dir");
+    assertThat(none.list()).isEmpty();
+    assertThat(none.check("bowline-join.abc.def")).isInstanceOf(JoinTokenStore.Refused.class);
+  }
 }

@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.bowline.proxy.identity.CertificateSource;
 import dev.bowline.proxy.identity.CitadelCertificateSource;
+import dev.bowline.proxy.identity.ControlPlaneIdentity;
+import dev.bowline.proxy.identity.ControlPlaneTls;
 import dev.bowline.proxy.identity.WorkloadIdentity;
+import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.proxy.tls.CertifiedKey;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -75,13 +78,16 @@ class WorkloadIdentityRotationTest {
     JoinTokenStore tokens = JoinTokenStore.open(dir.resolve("t.json"), Clock.systemUTC());
     citadel = new CitadelService(ca, tokens, "cluster.local", Duration.ofHours(24), Duration.ofDays(90), signing);
     serverKey = TestCertificateAuthority.ecKeyPair();
-    serverCert = ca.serverCertificate(serverKey, "localhost");
+    serverCert = ca.sign(CsrPem.der(CsrPem.claiming(serverKey, "ignored")),
+        ControlPlaneIdentity.in("cluster.local"), Duration.ofHours(1)).get(0);
     server = serve(0);
     int port = server.getPort();
     String token = tokens.create("default", "ratings", Duration.ofMinutes(10));
 
+    WorkloadSecrets secrets = new WorkloadSecrets();
+    secrets.installTrustBundle(ca.trustBundle());
     CitadelCertificateSource citadelSource = new CitadelCertificateSource("127.0.0.1:" + port,
-        Optional.of("localhost"), ca.trustBundle(), Optional.of(token), Duration.ofSeconds(4));
+        ControlPlaneTls.channelCredentials(secrets, "cluster.local"), Optional.of(token), Duration.ofSeconds(4));
     AtomicInteger failures = new AtomicInteger();
     CertificateSource counting = (csr, current) -> {
       CompletableFuture<List<X509Certificate>> answer = citadelSource.request(csr, current);
@@ -93,7 +99,10 @@ class WorkloadIdentityRotationTest {
       return answer;
     };
     List<CertifiedKey> installed = new CopyOnWriteArrayList<>();
-    identity = WorkloadIdentity.start(counting, scheduler, Clock.systemUTC(), installed::add);
+    identity = WorkloadIdentity.start(counting, scheduler, Clock.systemUTC(), k -> {
+      secrets.installCertificate(k); // renewals present it through the channel's key manager
+      installed.add(k);
+    });
 
     CertifiedKey first = identity.first().get(20, TimeUnit.SECONDS);
     tokens.revoke(token.split("\\.")[1]); // renewals must not need it

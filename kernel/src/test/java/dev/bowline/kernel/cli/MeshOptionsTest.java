@@ -7,11 +7,29 @@ import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The options that join {@code bowline proxy} to the mesh, as the node Pilot reads. */
 class MeshOptionsTest {
+
+  /** A self-signed EC root (openssl req -x509 -newkey ec), as {@code bowlinectl ca root} prints one. */
+  private static final String SELF_SIGNED_ROOT = """
+      -----BEGIN CERTIFICATE-----
+      MIIBgjCCASmgAwIBAgIUNiZ+Acw8Jy3IY3glj2wF54pIyY8wCgYIKoZIzj0EAwIw
+      FzEVMBMGA1UEAwwMdGVzdCByb290IENBMB4XDTI2MTEyNzA3MjkwM1oXDTM2MTEy
+      NDA3MjkwM1owFzEVMBMGA1UEAwwMdGVzdCByb290IENBMFkwEwYHKoZIzj0CAQYI
+      KoZIzj0DAQcDQgAEjLCs9oAsgPIR8QFZEszGXy7iVJaJeFWm36x7Cr+k57kDHrPo
+      2koUXHQ8ZDPj9Qvi4B8slqEHF1A5/kIIcyZBJ6NTMFEwHQYDVR0OBBYEFFMPVUmO
+      ccy8Ar362dwLbr8ZYjUmMB8GA1UdIwQYMBaAFFMPVUmOccy8Ar362dwLbr8ZYjUm
+      MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgcQpDowzCaa/I3emh
+      WadH6aNG28XxRji07xc0xVnJyIYCIDiP+2G34EoVIsH6dyQ1JoHH7wZuYmD0u6Oy
+      jyR4/DHG
+      -----END CERTIFICATE-----
+      """;
 
   private static MeshOptions parse(String... args) {
     MeshOptions options = new MeshOptions();
@@ -21,7 +39,7 @@ class MeshOptionsTest {
 
   @Test
   void aSidecarAnnouncesItsServiceLabelsAndPorts() {
-    MeshProxyOptions o = parse("--control-plane", "10.0.0.5:15010", "--service", "reviews",
+    MeshProxyOptions o = parse("--control-plane", "10.0.0.5:15010", "--plaintext", "--service", "reviews",
         "--namespace", "shop", "--labels", "app=reviews,version=v2", "--app-port", "9080",
         "--ip", "10.0.0.7", "--workload-name", "reviews-vm-1").toOptions();
 
@@ -35,12 +53,13 @@ class MeshOptionsTest {
     assertThat(node.inboundPort()).isEqualTo(15006);
     assertThat(node.outboundPort()).isEqualTo(15001);
     assertThat(o.controlPlane()).isEqualTo("10.0.0.5:15010");
+    assertThat(o.join()).as("--plaintext: no identity").isEmpty();
     assertThat(o.admin().getPort()).isEqualTo(15000);
   }
 
   @Test
   void aGatewayIsARouterNode() {
-    MeshProxyOptions o = parse("--control-plane", "127.0.0.1:15010", "--gateway",
+    MeshProxyOptions o = parse("--control-plane", "127.0.0.1:15010", "--plaintext", "--gateway",
         "--namespace", "istio-system", "--labels", "istio=ingressgateway", "--ip", "127.0.0.1").toOptions();
 
     assertThat(o.node().type()).isEqualTo(ProxyNode.Type.ROUTER);
@@ -61,6 +80,44 @@ class MeshOptionsTest {
         .hasMessageContaining("--labels").hasMessageContaining("version");
     assertThatThrownBy(() -> parse("--control-plane", "cp:15010", "--app-port", "70000", "--service", "a").toOptions())
         .hasMessageContaining("--app-port 70000");
+  }
+
+  @Test
+  void joiningOverMutualTlsTakesATokenAndTheTrustBundle(@TempDir Path dir) throws Exception {
+    Path root = dir.resolve("root.pem");
+    Files.writeString(root, SELF_SIGNED_ROOT);
+    Path tokenFile = dir.resolve("token");
+    Files.writeString(tokenFile, "bowline-join.abc.def\n");
+
+    MeshProxyOptions o = parse("--control-plane", "10.0.0.5:15012", "--join-token", "bowline-join.abc.def",
+        "--ca-root", root.toString(), "--service", "ratings", "--app-port", "9080", "--ip", "10.0.0.7").toOptions();
+    assertThat(o.join()).hasValueSatisfying(j -> {
+      assertThat(j.joinToken()).hasValue("bowline-join.abc.def");
+      assertThat(j.caRoots()).hasSize(1);
+      assertThat(j.trustDomain()).isEqualTo("cluster.local");
+    });
+    assertThat(parse("--control-plane", "cp:15012", "--join-token-file", tokenFile.toString(),
+        "--ca-root", root.toString(), "--trust-domain", "example.org", "--ip", "10.0.0.7").toOptions().join())
+        .hasValueSatisfying(j -> {
+          assertThat(j.joinToken()).as("read from the file, stripped").hasValue("bowline-join.abc.def");
+          assertThat(j.trustDomain()).isEqualTo("example.org");
+        });
+  }
+
+  @Test
+  void joiningWithoutWhatItNeedsSaysWhatIsMissing(@TempDir Path dir) throws Exception {
+    Path root = dir.resolve("root.pem");
+    Files.writeString(root, SELF_SIGNED_ROOT);
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15012", "--join-token", "t", "--ip", "10.0.0.7").toOptions())
+        .hasMessageContaining("--ca-root FILE").hasMessageContaining("--plaintext");
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15012", "--ca-root", root.toString(), "--ip", "10.0.0.7")
+        .toOptions()).hasMessageContaining("--join-token TOKEN");
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15010", "--plaintext", "--join-token", "t",
+        "--ip", "10.0.0.7").toOptions()).hasMessageContaining("--plaintext joins with no identity");
+    Path notPem = dir.resolve("nope.pem");
+    Files.writeString(notPem, "hello");
+    assertThatThrownBy(() -> parse("--control-plane", "cp:15012", "--join-token", "t", "--ca-root", notPem.toString(),
+        "--ip", "10.0.0.7").toOptions()).hasMessageContaining("--ca-root " + notPem);
   }
 
   @Test

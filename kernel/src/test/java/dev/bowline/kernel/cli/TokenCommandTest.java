@@ -7,6 +7,7 @@ import dev.bowline.kernel.controlplane.ControlPlane;
 import dev.bowline.kernel.controlplane.ControlPlaneOptions;
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import java.io.PrintWriter;
@@ -33,10 +34,11 @@ class TokenCommandTest {
 
   @BeforeEach
   void start() throws Exception {
-    plugins = PluginHost.start(PluginHostConfig.of(dir.resolve("plugins")), new MetricRegistry());
+    plugins = PluginHost.start(PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))), new MetricRegistry());
     controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-        MeshSettings.DEFAULTS, Duration.ofSeconds(10)), plugins);
+        new InetSocketAddress("127.0.0.1", 0), Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+        new InetSocketAddress("127.0.0.1", 0), MeshSettings.DEFAULTS, Duration.ofSeconds(10),
+        ControlPlaneOptions.DEFAULT_CA), plugins);
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import dev.bowline.kernel.pilot.config.ConfigStore;
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
@@ -73,10 +74,11 @@ class GatewayTest {
         "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
         "-subj", "/CN=web.example.com", "-addext", "subjectAltName=DNS:web.example.com");
 
-    plugins = PluginHost.start(PluginHostConfig.of(dir.resolve("plugins")), new MetricRegistry());
+    plugins = PluginHost.start(PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))), new MetricRegistry());
     controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-        MeshSettings.DEFAULTS, Duration.ofSeconds(10)), plugins);
+        new InetSocketAddress("127.0.0.1", 0), Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+        new InetSocketAddress("127.0.0.1", 0), MeshSettings.DEFAULTS, Duration.ofSeconds(10),
+        ControlPlaneOptions.DEFAULT_CA), plugins);
     int httpPort = freePort();
     int httpsPort = freePort();
     List<ApplyOutcome> outcomes = controlPlane.store().apply("gateway.yaml", """
@@ -121,7 +123,7 @@ class GatewayTest {
         ProxyNode.Type.ROUTER, "127.0.0.1", "ingress", "istio-system", "ingress",
         Map.of("istio", "ingressgateway"), "", OptionalInt.empty(), 15006, 15001);
     gateway = ProxyRuntime.startMesh(new MeshProxyOptions(
-        "127.0.0.1:" + controlPlane.xdsAddress().getPort(), node,
+        "127.0.0.1:" + controlPlane.plaintextXdsAddress().getPort(), node,
         new InetSocketAddress("127.0.0.1", freePort())), 1, plugins);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

@@ -8,6 +8,7 @@ import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.pilot.xds.ProxyStatus;
 import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import io.grpc.CallOptions;
@@ -119,7 +120,8 @@ class ProxylessGrpcTest {
     v1b = started(IdentityBackend.start("backend-v1-b"));
     v2 = started(IdentityBackend.start("backend-v2"));
 
-    PluginHost plugins = PluginHost.start(PluginHostConfig.of(pluginsDir), new MetricRegistry());
+    PluginHost plugins = PluginHost.start(
+        PluginHostConfig.of(CaPluginJar.installInto(pluginsDir)).withDataDir(dataDir), new MetricRegistry());
     toClose.add(plugins);
     controlPlane =
         ControlPlane.start(
@@ -127,16 +129,18 @@ class ProxylessGrpcTest {
                 Optional.empty(),
                 Optional.of(dataDir),
                 new InetSocketAddress("127.0.0.1", 0),
+                Optional.of(new InetSocketAddress("127.0.0.1", 0)),
                 new InetSocketAddress("127.0.0.1", 0),
                 MeshSettings.DEFAULTS,
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(10),
+                ControlPlaneOptions.DEFAULT_CA),
             plugins);
     toClose.add(controlPlane);
 
     apply("echo-service-entry", serviceEntry());
     apply("echo-destination-rule", DESTINATION_RULE);
 
-    channel = xdsChannel(controlPlane.xdsAddress().getPort());
+    channel = xdsChannel(controlPlane.plaintextXdsAddress().getPort());
     toClose.add(() -> {
       channel.shutdownNow();
       channel.awaitTermination(5, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import dev.bowline.kernel.pilot.config.ConfigStore;
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
@@ -68,10 +69,11 @@ class SidecarTcpTrafficShiftingTest {
   void tcpWeightsShiftConnectionsBetweenVersions() throws Exception {
     int[] ports = freePorts(10);
     int servicePort = ports[0];
-    plugins = PluginHost.start(PluginHostConfig.of(dir.resolve("plugins")), new MetricRegistry());
+    plugins = PluginHost.start(PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))), new MetricRegistry());
     controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-        MeshSettings.DEFAULTS, Duration.ofSeconds(10)), plugins);
+        new InetSocketAddress("127.0.0.1", 0), Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+        new InetSocketAddress("127.0.0.1", 0), MeshSettings.DEFAULTS, Duration.ofSeconds(10),
+        ControlPlaneOptions.DEFAULT_CA), plugins);
     apply("""
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
@@ -103,7 +105,7 @@ class SidecarTcpTrafficShiftingTest {
         """.formatted(servicePort, servicePort));
     apply(weights(100, 0));
 
-    String xds = "127.0.0.1:" + controlPlane.xdsAddress().getPort();
+    String xds = "127.0.0.1:" + controlPlane.plaintextXdsAddress().getPort();
     startEchoWorkload(xds, "v1", "one", ports[1], ports[2], ports[3]);
     startEchoWorkload(xds, "v2", "two", ports[4], ports[5], ports[6]);
     ProxyNode client = new ProxyNode(

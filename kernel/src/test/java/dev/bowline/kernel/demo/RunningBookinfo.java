@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bowline.kernel.pilot.config.ConfigKey;
 import dev.bowline.kernel.pilot.config.ConfigKind;
 import dev.bowline.kernel.plugin.PluginHost;
+import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class RunningBookinfo implements BeforeAllCallback, AfterAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
     dir = Files.createTempDirectory("bookinfo-test");
-    plugins = PluginHost.start(PluginHostConfig.of(dir.resolve("plugins")), new MetricRegistry());
+    plugins = PluginHost.start(PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))), new MetricRegistry());
     int gatewayPort;
     try (ServerSocket s = new ServerSocket(0)) {
       gatewayPort = s.getLocalPort();

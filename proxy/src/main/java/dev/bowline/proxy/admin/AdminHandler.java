@@ -33,11 +33,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private final ProxyServer proxy;
   private final Supplier<String> configDump;
+  private final Supplier<String> certs;
   private final Runnable quit;
 
-  AdminHandler(ProxyServer proxy, Supplier<String> configDump, Runnable quit) {
+  AdminHandler(ProxyServer proxy, Supplier<String> configDump, Supplier<String> certs, Runnable quit) {
     this.proxy = proxy;
     this.configDump = configDump;
+    this.certs = certs;
     this.quit = quit;
   }
 
@@ -55,6 +57,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       case "/stats" -> reply(ctx, request, HttpResponseStatus.OK, "text/plain", envoyStats());
       case "/clusters" -> reply(ctx, request, HttpResponseStatus.OK, "text/plain", clusters());
       case "/config_dump" -> reply(ctx, request, HttpResponseStatus.OK, "application/json", configDump.get());
+      case "/certs" -> reply(ctx, request, HttpResponseStatus.OK, "application/json", certs.get());
       case "/drain_listeners" -> {
         if (!post) {
           reply(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "use POST\n");
@@ -75,7 +78,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         t.start();
       }
       case "/" -> reply(ctx, request, HttpResponseStatus.OK, "text/plain",
-          "/ready /healthz /stats /stats/prometheus /clusters /config_dump POST:/drain_listeners POST:/quitquitquit\n");
+          "/ready /healthz /stats /stats/prometheus /clusters /config_dump /certs POST:/drain_listeners POST:/quitquitquit\n");
       default -> reply(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "unknown admin endpoint\n");
     }
   }

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The proxy's admin server (Envoy's admin interface, default port 15000): readiness, health,
- * statistics in Envoy and Prometheus formats, the effective configuration, cluster membership, and
- * the drain and quit controls. The same server also answers Istio's merged-metrics port
+ * statistics in Envoy and Prometheus formats, the effective configuration, cluster membership, the
+ * certificates held ({@code /certs}), and the drain and quit controls. The same server also answers Istio's merged-metrics port
  * ({@code /stats/prometheus}, default 15020) when bound there.
  *
  * <p><b>Threading.</b> Runs on its own single event loop, apart from traffic, so a busy proxy
@@ -40,9 +40,23 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(
       InetSocketAddress address, ProxyServer proxy, Supplier<String> configDump, Runnable quit) {
+    return start(address, proxy, configDump, () -> "{\"certificates\": []}\n", quit);
+  }
+
+  /**
+   * Binds the admin server, with {@code /certs}.
+   *
+   * @param certs supplies the proxy's certificates as Envoy's {@code /certs} JSON (never a key)
+   */
+  public static AdminServer start(
+      InetSocketAddress address,
+      ProxyServer proxy,
+      Supplier<String> configDump,
+      Supplier<String> certs,
+      Runnable quit) {
     Transport transport = Transport.best();
     EventLoopGroup group = transport.newGroup(1, "admin");
-    AdminHandler handler = new AdminHandler(proxy, configDump, quit);
+    AdminHandler handler = new AdminHandler(proxy, configDump, certs, quit);
     Channel ch =
         new ServerBootstrap()
             .group(group)

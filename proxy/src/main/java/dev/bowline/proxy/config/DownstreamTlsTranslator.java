@@ -3,14 +3,15 @@ package dev.bowline.proxy.config;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsParameters.TlsProtocol;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Translates a {@code DownstreamTlsContext} (TLS termination on a filter chain) into a
- * {@link TlsServerConfig}. Versions default to TLS 1.2 through 1.3, Envoy's server defaults;
+ * {@link TlsServerConfig}: certificate files or the workload certificate (SDS {@code default}),
+ * client verification against a CA file or the trust bundle (SDS {@code ROOTCA}, see {@link
+ * ValidationContextTranslator}). Versions default to TLS 1.2 through 1.3, Envoy's server defaults;
  * TLS 1.0 and 1.1 are refused. Stateless.
  */
 final class DownstreamTlsTranslator {
@@ -35,22 +36,24 @@ final class DownstreamTlsTranslator {
         certificates.add(files);
       }
     }
-    if (common.getTlsCertificatesCount() == 0) {
-      problems.add(certificatesPath, "a TLS listener needs at least one certificate and key");
+    Optional<WorkloadSecretReference> workloadCertificate =
+        SdsSecretTranslator.certificate(common, commonPath, "common_tls_context", problems);
+    if (common.getTlsCertificatesCount() == 0
+        && common.getTlsCertificateSdsSecretConfigsCount() == 0) {
+      problems.add(certificatesPath, "a TLS listener needs at least one certificate and key (or"
+          + " the workload certificate: tls_certificate_sds_secret_configs [{name: default}])");
     }
-    Optional<Path> trustedCa =
-        Optional.ofNullable(
-            TlsFiles.file(
-                common.getValidationContext().hasTrustedCa(),
-                common.getValidationContext().getTrustedCa(),
-                Problems.join(Problems.join(commonPath, "validation_context"), "trusted_ca"),
-                false,
-                problems));
+    ValidationContextTranslator.Validation validation =
+        ValidationContextTranslator.translate(common, commonPath, "common_tls_context", problems);
     boolean requireClientCertificate = tls.getRequireClientCertificate().getValue();
-    if (requireClientCertificate && !common.getValidationContext().hasTrustedCa()) {
+    if (requireClientCertificate
+        && validation.trustedCa().isEmpty()
+        && validation.trustBundle().isEmpty()) {
       problems.add(
           Problems.join(path, "require_client_certificate"),
-          "needs common_tls_context.validation_context.trusted_ca to verify client certificates");
+          "needs common_tls_context.validation_context.trusted_ca, or the trust bundle"
+              + " (validation_context_sds_secret_config or combined_validation_context), to"
+              + " verify client certificates");
     }
     String paramsPath = Problems.join(commonPath, "tls_params");
     String min =
@@ -67,11 +70,14 @@ final class DownstreamTlsTranslator {
     }
     return new TlsServerConfig(
         certificates,
-        trustedCa,
+        validation.trustedCa(),
         requireClientCertificate,
         TlsFiles.alpn(common.getAlpnProtocolsList()),
         min,
-        max);
+        max,
+        workloadCertificate,
+        validation.trustBundle(),
+        validation.subjectAltNames());
   }
 
   /** The JDK name of a TLS version, {@code fallback} for TLS_AUTO, or null when refused. */

@@ -85,6 +85,11 @@ final class FilterChainTranslator {
       problems.add(filtersPath, "a filter chain needs an envoy.filters.network.http_connection_manager"
           + " or envoy.filters.network.tcp_proxy filter, last");
     }
+    FilterChainConfig.TransportProtocol transport =
+        transportProtocol(
+            chain.getFilterChainMatch().getTransportProtocol(),
+            Problems.join(Problems.join(path, "filter_chain_match"), "transport_protocol"),
+            problems);
     if (problems.size() > before || terminal == null) {
       return null;
     }
@@ -93,8 +98,26 @@ final class FilterChainTranslator {
             chain.getFilterChainMatch().getServerNamesList(),
             chain.getFilterChainMatch().getApplicationProtocolsList(),
             tls,
-            terminal),
+            terminal,
+            transport),
         maxConnections);
+  }
+
+  /**
+   * Envoy's {@code transport_protocol}: {@code tls} (the connection starts with a ClientHello),
+   * {@code raw_buffer} (it does not) or empty (any).
+   */
+  static FilterChainConfig.TransportProtocol transportProtocol(
+      String value, String path, Problems problems) {
+    for (FilterChainConfig.TransportProtocol protocol :
+        FilterChainConfig.TransportProtocol.values()) {
+      if (protocol.envoyName().equals(value)) {
+        return protocol;
+      }
+    }
+    problems.add(path, "'" + value + "' is not a transport protocol Bowline detects (tls,"
+        + " raw_buffer, or empty for any)");
+    return FilterChainConfig.TransportProtocol.ANY;
   }
 
   private static int connectionLimit(ConnectionLimit limit, String path, Problems problems) {

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param escapedSlashesAction what to do with {@code %2F}, {@code %5C} in paths
  * @param http2 HTTP/2 protection settings
  * @param accessLogs where access log lines go
+ * @param clientCertForwarding what becomes of {@code x-forwarded-client-cert}
  */
 public record HttpConnectionManagerConfig(
     String statPrefix,
@@ -49,7 +50,8 @@ public record HttpConnectionManagerConfig(
     boolean mergeSlashes,
     EscapedSlashesAction escapedSlashesAction,
     Http2Settings http2,
-    List<AccessLogConfig> accessLogs)
+    List<AccessLogConfig> accessLogs,
+    ClientCertForwarding clientCertForwarding)
     implements NetworkFilterConfig {
 
   public HttpConnectionManagerConfig {
@@ -64,6 +66,33 @@ public record HttpConnectionManagerConfig(
     Objects.requireNonNull(escapedSlashesAction, "escapedSlashesAction");
     Objects.requireNonNull(http2, "http2");
     accessLogs = List.copyOf(accessLogs);
+    Objects.requireNonNull(clientCertForwarding, "clientCertForwarding");
+  }
+
+  /** A manager that removes {@code x-forwarded-client-cert} (Envoy's default, SANITIZE). */
+  public HttpConnectionManagerConfig(
+      String statPrefix,
+      CodecType codec,
+      RouteConfiguration routeConfig,
+      List<HttpFilterConfig> httpFilters,
+      int maxRequestHeadersKb,
+      int maxHeadersCount,
+      Duration requestHeadersTimeout,
+      Duration streamIdleTimeout,
+      Duration idleTimeout,
+      Duration drainTimeout,
+      boolean useRemoteAddress,
+      int xffNumTrustedHops,
+      boolean generateRequestId,
+      boolean normalizePath,
+      boolean mergeSlashes,
+      EscapedSlashesAction escapedSlashesAction,
+      Http2Settings http2,
+      List<AccessLogConfig> accessLogs) {
+    this(statPrefix, codec, routeConfig, httpFilters, maxRequestHeadersKb, maxHeadersCount,
+        requestHeadersTimeout, streamIdleTimeout, idleTimeout, drainTimeout, useRemoteAddress,
+        xffNumTrustedHops, generateRequestId, normalizePath, mergeSlashes, escapedSlashesAction,
+        http2, accessLogs, ClientCertForwarding.SANITIZE);
   }
 
   /** Envoy's {@code codec_type}. */

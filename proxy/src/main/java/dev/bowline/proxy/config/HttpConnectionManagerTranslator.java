@@ -123,7 +123,30 @@ final class HttpConnectionManagerTranslator {
         mergeSlashes,
         escapedSlashes(hcm.getPathWithEscapedSlashesAction()),
         http2,
-        accessLogs);
+        accessLogs,
+        clientCertForwarding(hcm, path, problems));
+  }
+
+  /** {@code forward_client_cert_details} and {@code set_current_client_cert_details}. */
+  private static ClientCertForwarding clientCertForwarding(
+      HttpConnectionManager hcm, String path, Problems problems) {
+    ClientCertForwarding.Mode mode;
+    switch (hcm.getForwardClientCertDetails()) {
+      case SANITIZE -> mode = ClientCertForwarding.Mode.SANITIZE;
+      case FORWARD_ONLY -> mode = ClientCertForwarding.Mode.FORWARD_ONLY;
+      case APPEND_FORWARD -> mode = ClientCertForwarding.Mode.APPEND_FORWARD;
+      case SANITIZE_SET -> mode = ClientCertForwarding.Mode.SANITIZE_SET;
+      case ALWAYS_FORWARD_ONLY -> mode = ClientCertForwarding.Mode.ALWAYS_FORWARD_ONLY;
+      default -> {
+        problems.add(Problems.join(path, "forward_client_cert_details"), "unknown value "
+            + hcm.getForwardClientCertDetailsValue());
+        mode = ClientCertForwarding.Mode.SANITIZE;
+      }
+    }
+    var details = hcm.getSetCurrentClientCertDetails();
+    // cert and chain (URL-encoded PEM) are refused by the supported-subset check.
+    return new ClientCertForwarding(
+        mode, details.getSubject().getValue(), details.getUri(), details.getDns());
   }
 
   private static CodecType codec(HttpConnectionManager hcm, String path, Problems problems) {

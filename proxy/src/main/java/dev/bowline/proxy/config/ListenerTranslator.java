@@ -2,6 +2,7 @@ package dev.bowline.proxy.config;
 
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.listener.v3.ListenerFilter;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -22,8 +23,9 @@ import java.util.TreeSet;
  * without a name is named {@code address_port} (Envoy would generate a UUID); a connection limit
  * ({@code envoy.filters.network.connection_limit}) applies to the whole listener, so every chain
  * that carries one must carry the same {@code max_connections}; two chains may not have the same
- * match. {@code envoy.filters.listener.tls_inspector} is accepted and needs no settings: Bowline
- * always reads SNI and ALPN when a chain matches on them.
+ * match. {@code envoy.filters.listener.tls_inspector} and {@code http_inspector} are accepted and
+ * need no settings: Bowline always reads SNI, ALPN and the transport protocol when a chain matches
+ * on them, and the HTTP version of plaintext connections when a chain matches on it.
  *
  * <p>Pure and stateless: safe to call from any thread.
  */
@@ -33,6 +35,8 @@ public final class ListenerTranslator {
   public static final int DEFAULT_BUFFER_LIMIT_BYTES = 1 << 20;
 
   static final String TLS_INSPECTOR = "envoy.filters.listener.tls_inspector";
+
+  static final String HTTP_INSPECTOR = "envoy.filters.listener.http_inspector";
 
   private ListenerTranslator() {}
 
@@ -84,7 +88,7 @@ public final class ListenerTranslator {
     }
     List<FilterChainConfig> chains = new ArrayList<>();
     Set<Integer> limits = new HashSet<>();
-    Map<List<Set<String>>, Integer> matches = new HashMap<>();
+    Map<List<Object>, Integer> matches = new HashMap<>();
     for (int i = 0; i < listener.getFilterChainsCount(); i++) {
       String chainPath = Problems.index(chainsPath, i);
       var chain = listener.getFilterChains(i);
@@ -92,6 +96,7 @@ public final class ListenerTranslator {
           matches.putIfAbsent(
               List.of(
                   Set.copyOf(chain.getFilterChainMatch().getServerNamesList()),
+                  chain.getFilterChainMatch().getTransportProtocol(),
                   Set.copyOf(chain.getFilterChainMatch().getApplicationProtocolsList())),
               i);
       if (twin != null) {
@@ -128,10 +133,12 @@ public final class ListenerTranslator {
       boolean inspector =
           filter.hasTypedConfig()
               ? filter.getTypedConfig().is(TlsInspector.class)
-              : filter.getName().equals(TLS_INSPECTOR);
+                  || filter.getTypedConfig().is(HttpInspector.class)
+              : filter.getName().equals(TLS_INSPECTOR) || filter.getName().equals(HTTP_INSPECTOR);
       if (!inspector && !filter.hasTypedConfig() && !filter.hasConfigDiscovery()) {
         problems.add(Problems.index(path, i), "listener filter '" + filter.getName()
-            + "' is not supported by Bowline yet (only " + TLS_INSPECTOR + ")");
+            + "' is not supported by Bowline yet (only " + TLS_INSPECTOR + " and "
+            + HTTP_INSPECTOR + ")");
       }
     }
   }

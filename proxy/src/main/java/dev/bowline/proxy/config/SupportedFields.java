@@ -16,6 +16,7 @@ import io.envoyproxy.envoy.extensions.filters.http.cors.v3.CorsPolicy;
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.listener.http_inspector.v3.HttpInspector;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
 import io.envoyproxy.envoy.extensions.filters.network.connection_limit.v3.ConnectionLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -177,6 +178,10 @@ final class SupportedFields {
               "http2_protocol_options.max_concurrent_streams",
               "http2_protocol_options.initial_stream_window_size",
               "http2_protocol_options.initial_connection_window_size",
+              "forward_client_cert_details",
+              "set_current_client_cert_details.subject",
+              "set_current_client_cert_details.uri",
+              "set_current_client_cert_details.dns",
               "access_log[].name")
           .any("access_log[].typed_config", FILE_ACCESS_LOG, STDOUT_ACCESS_LOG, STDERR_ACCESS_LOG)
           .build();
@@ -198,15 +203,54 @@ final class SupportedFields {
   /** Bowline always reads SNI and ALPN itself; the inspector is accepted and takes no settings. */
   static final FieldSet TLS_INSPECTOR = FieldSet.of(TlsInspector.getDescriptor()).build();
 
+  /**
+   * Bowline detects the HTTP version of plaintext connections whenever a chain matches on it; the
+   * inspector is accepted and takes no settings.
+   */
+  static final FieldSet HTTP_INSPECTOR = FieldSet.of(HttpInspector.getDescriptor()).build();
+
   // ---- TLS ----------------------------------------------------------------------------------
+
+  /**
+   * What verifies a peer and which names it may have, in both TLS contexts: a CA file, or the
+   * workload trust bundle (SDS {@code ROOTCA}) alone or combined with SAN matchers, as Istio writes
+   * it. The workload certificate is SDS {@code default}. An {@code sds_config} may say anything
+   * (ADS, a gRPC source, a path): it names the proxy's own workload secrets.
+   */
+  private static final String[] TLS_SECRETS_AND_VALIDATION = {
+    "common_tls_context.tls_certificates[].certificate_chain.filename",
+    "common_tls_context.tls_certificates[].private_key.filename",
+    "common_tls_context.tls_certificate_sds_secret_configs[].name",
+    "common_tls_context.validation_context.trusted_ca.filename",
+    "common_tls_context.validation_context.match_typed_subject_alt_names[].san_type",
+    "common_tls_context.validation_context.match_typed_subject_alt_names[].matcher.exact",
+    "common_tls_context.validation_context.match_typed_subject_alt_names[].matcher.prefix",
+    "common_tls_context.validation_context.match_subject_alt_names[].exact",
+    "common_tls_context.validation_context.match_subject_alt_names[].prefix",
+    "common_tls_context.validation_context_sds_secret_config.name",
+    "common_tls_context.combined_validation_context.validation_context_sds_secret_config.name",
+    "common_tls_context.combined_validation_context.default_validation_context"
+        + ".match_typed_subject_alt_names[].san_type",
+    "common_tls_context.combined_validation_context.default_validation_context"
+        + ".match_typed_subject_alt_names[].matcher.exact",
+    "common_tls_context.combined_validation_context.default_validation_context"
+        + ".match_typed_subject_alt_names[].matcher.prefix",
+    "common_tls_context.combined_validation_context.default_validation_context"
+        + ".match_subject_alt_names[].exact",
+    "common_tls_context.combined_validation_context.default_validation_context"
+        + ".match_subject_alt_names[].prefix",
+    "common_tls_context.alpn_protocols"
+  };
 
   static final FieldSet DOWNSTREAM_TLS =
       FieldSet.of(DownstreamTlsContext.getDescriptor())
+          .leaf(TLS_SECRETS_AND_VALIDATION)
+          .subtree("common_tls_context.tls_certificate_sds_secret_configs[].sds_config")
+          .subtree("common_tls_context.validation_context_sds_secret_config.sds_config")
+          .subtree(
+              "common_tls_context.combined_validation_context.validation_context_sds_secret_config"
+                  + ".sds_config")
           .leaf(
-              "common_tls_context.tls_certificates[].certificate_chain.filename",
-              "common_tls_context.tls_certificates[].private_key.filename",
-              "common_tls_context.validation_context.trusted_ca.filename",
-              "common_tls_context.alpn_protocols",
               "common_tls_context.tls_params.tls_minimum_protocol_version",
               "common_tls_context.tls_params.tls_maximum_protocol_version",
               "require_client_certificate")
@@ -214,15 +258,13 @@ final class SupportedFields {
 
   static final FieldSet UPSTREAM_TLS =
       FieldSet.of(UpstreamTlsContext.getDescriptor())
-          .leaf(
-              "sni",
-              "common_tls_context.tls_certificates[].certificate_chain.filename",
-              "common_tls_context.tls_certificates[].private_key.filename",
-              "common_tls_context.validation_context.trusted_ca.filename",
-              "common_tls_context.validation_context.match_typed_subject_alt_names[].san_type",
-              "common_tls_context.validation_context.match_typed_subject_alt_names[].matcher.exact",
-              "common_tls_context.validation_context.match_subject_alt_names[].exact",
-              "common_tls_context.alpn_protocols")
+          .leaf("sni")
+          .leaf(TLS_SECRETS_AND_VALIDATION)
+          .subtree("common_tls_context.tls_certificate_sds_secret_configs[].sds_config")
+          .subtree("common_tls_context.validation_context_sds_secret_config.sds_config")
+          .subtree(
+              "common_tls_context.combined_validation_context.validation_context_sds_secret_config"
+                  + ".sds_config")
           .build();
 
   // ---- listeners ----------------------------------------------------------------------------
@@ -235,10 +277,11 @@ final class SupportedFields {
               "address.socket_address.port_value",
               "per_connection_buffer_limit_bytes",
               "listener_filters[].name")
-          .any("listener_filters[].typed_config", TLS_INSPECTOR)
+          .any("listener_filters[].typed_config", TLS_INSPECTOR, HTTP_INSPECTOR)
           .leaf(
               "filter_chains[].filter_chain_match.server_names",
               "filter_chains[].filter_chain_match.application_protocols",
+              "filter_chains[].filter_chain_match.transport_protocol",
               "filter_chains[].transport_socket.name")
           .any("filter_chains[].transport_socket.typed_config", DOWNSTREAM_TLS)
           .leaf("filter_chains[].filters[].name")

@@ -11,8 +11,13 @@ import java.util.concurrent.TimeUnit;
  * operators: {@code %START_TIME%}, {@code %REQ(X)%} / {@code %REQ(X?Y)%} (X, else Y),
  * {@code %RESP(X)%}, {@code %PROTOCOL%}, {@code %RESPONSE_CODE%}, {@code %RESPONSE_FLAGS%},
  * {@code %BYTES_RECEIVED%}, {@code %BYTES_SENT%}, {@code %DURATION%}, {@code %UPSTREAM_HOST%},
- * {@code %UPSTREAM_CLUSTER%}, {@code %DOWNSTREAM_REMOTE_ADDRESS%}; pseudo-headers {@code :METHOD},
- * {@code :PATH}, {@code :AUTHORITY}. An unknown operator is a configuration error.
+ * {@code %UPSTREAM_CLUSTER%}, {@code %DOWNSTREAM_REMOTE_ADDRESS%}, {@code
+ * %DOWNSTREAM_PEER_URI_SAN%} (the URI SANs of the client's certificate, its SPIFFE ID under mutual
+ * TLS, comma-separated), {@code %DOWNSTREAM_LOCAL_URI_SAN%} (those of the certificate this proxy
+ * presented to it) and {@code %UPSTREAM_PEER_URI_SAN%} (those of the upstream's certificate);
+ * pseudo-headers {@code :METHOD}, {@code :PATH}, {@code :AUTHORITY}. A value that does not exist
+ * (no TLS, no certificate) prints {@code -}, as in Envoy. An unknown operator is a configuration
+ * error.
  *
  * <p>Immutable and thread-safe.
  */
@@ -50,6 +55,21 @@ final class AccessLogFormat {
     String upstreamCluster();
 
     String downstreamRemoteAddress();
+
+    /** The client certificate's URI SANs, comma-separated; null without one. */
+    default String downstreamPeerUriSan() {
+      return null;
+    }
+
+    /** The URI SANs of the certificate presented to the client; null without TLS. */
+    default String downstreamLocalUriSan() {
+      return null;
+    }
+
+    /** The upstream certificate's URI SANs, comma-separated; null without upstream TLS. */
+    default String upstreamPeerUriSan() {
+      return null;
+    }
   }
 
   private interface Segment {
@@ -124,6 +144,12 @@ final class AccessLogFormat {
         return (e, out) -> out.append(e.upstreamCluster());
       case "DOWNSTREAM_REMOTE_ADDRESS":
         return (e, out) -> out.append(e.downstreamRemoteAddress());
+      case "DOWNSTREAM_PEER_URI_SAN":
+        return (e, out) -> out.append(orDash(e.downstreamPeerUriSan()));
+      case "DOWNSTREAM_LOCAL_URI_SAN":
+        return (e, out) -> out.append(orDash(e.downstreamLocalUriSan()));
+      case "UPSTREAM_PEER_URI_SAN":
+        return (e, out) -> out.append(orDash(e.upstreamPeerUriSan()));
       default:
         break;
     }

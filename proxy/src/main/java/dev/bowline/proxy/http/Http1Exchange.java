@@ -5,6 +5,8 @@ import dev.bowline.proxy.filter.RouteFilterStage;
 import dev.bowline.proxy.http.hardening.Http1Hardening;
 import dev.bowline.proxy.http2.StreamReading;
 import dev.bowline.proxy.route.RetryPolicy;
+import dev.bowline.proxy.tls.PeerIdentity;
+import dev.bowline.proxy.tls.SessionUriSans;
 import dev.bowline.proxy.upstream.Cluster;
 import dev.bowline.proxy.upstream.ClusterHost;
 import dev.bowline.proxy.upstream.UpstreamConnection;
@@ -440,6 +442,8 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     } else if (!h.contains("x-forwarded-proto")) {
       h.set("x-forwarded-proto", connection.scheme());
     }
+    ClientCertHeader.apply(
+        h, manager.config().clientCertForwarding(), PeerIdentity.of(ctx.channel()));
     if (manager.config().generateRequestId() && !h.contains("x-request-id")) {
       h.set("x-request-id", RequestIds.next());
     }
@@ -992,5 +996,21 @@ final class Http1Exchange implements AccessLogFormat.Entry {
   @Override
   public String downstreamRemoteAddress() {
     return String.valueOf(ctx.channel().remoteAddress());
+  }
+
+  @Override
+  public String downstreamPeerUriSan() {
+    return PeerIdentity.of(ctx.channel()).map(p -> String.join(",", p.uriSans())).orElse(null);
+  }
+
+  @Override
+  public String downstreamLocalUriSan() {
+    return SessionUriSans.local(ctx.channel());
+  }
+
+  @Override
+  public String upstreamPeerUriSan() {
+    UpstreamConnection upstream = attempt == null ? null : attempt.connection();
+    return upstream == null ? null : SessionUriSans.peer(upstream.channel());
   }
 }

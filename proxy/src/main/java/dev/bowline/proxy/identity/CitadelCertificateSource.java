@@ -3,11 +3,10 @@ package dev.bowline.proxy.identity;
 import com.google.protobuf.DynamicMessage;
 import dev.bowline.proxy.tls.CertifiedKey;
 import io.grpc.CallOptions;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayInputStream;
@@ -22,13 +21,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * Gets certificates from Citadel's {@code CreateCertificate} ({@link CitadelProtocol}). The first
- * request proves itself with the join token, renewals with the certificate held (mutual TLS).
- * With Citadel's roots the channel is TLS and Citadel's certificate is verified against them;
- * without, it is plaintext (local development only: a token then crosses the wire in clear).
+ * request proves itself with the join token, renewals with the certificate held: the channel
+ * credentials' key manager presents it (mutual TLS; see {@link ControlPlaneTls}), and Citadel's
+ * own certificate is verified there too. With plaintext credentials (local development only) a
+ * token crosses the wire in clear.
  *
  * <p><b>Threading.</b> Thread-safe; each request opens its own channel and closes it when
  * answered (one request per renewal, twice a day).
@@ -40,23 +39,20 @@ public final class CitadelCertificateSource implements CertificateSource {
   private static final long DEADLINE_SECONDS = 10;
 
   private final String target;
-  private final Optional<String> authority;
-  private final List<X509Certificate> citadelRoots;
+  private final ChannelCredentials credentials;
   private final Optional<String> joinToken;
   private final Duration validity;
 
   /**
    * @param target Citadel's {@code host:port}
-   * @param authority the name Citadel's certificate is checked against, when not the target's host
-   * @param citadelRoots the roots that verify Citadel; empty: plaintext
+   * @param credentials how to reach it: {@link ControlPlaneTls#channelCredentials}, or plaintext
    * @param joinToken the token for the first request
    * @param validity the lifetime asked for (Citadel may shorten it); zero: Citadel's default
    */
-  public CitadelCertificateSource(String target, Optional<String> authority, List<X509Certificate> citadelRoots,
+  public CitadelCertificateSource(String target, ChannelCredentials credentials,
       Optional<String> joinToken, Duration validity) {
     this.target = Objects.requireNonNull(target, "target");
-    this.authority = Objects.requireNonNull(authority, "authority");
-    this.citadelRoots = List.copyOf(citadelRoots);
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.joinToken = Objects.requireNonNull(joinToken, "joinToken");
     this.validity = Objects.requireNonNull(validity, "validity");
   }
@@ -64,13 +60,7 @@ public final class CitadelCertificateSource implements CertificateSource {
   @Override
   public CompletableFuture<List<X509Certificate>> request(String csrPem, Optional<CertifiedKey> current) {
     CompletableFuture<List<X509Certificate>> result = new CompletableFuture<>();
-    ManagedChannel channel;
-    try {
-      channel = channel(current);
-    } catch (SSLException e) {
-      result.completeExceptionally(e);
-      return result;
-    }
+    ManagedChannel channel = Grpc.newChannelBuilder(target, credentials).build();
     Metadata headers = new Metadata();
     if (current.isEmpty()) {
       if (joinToken.isEmpty()) {
@@ -107,17 +97,6 @@ public final class CitadelCertificateSource implements CertificateSource {
           }
         });
     return result;
-  }
-
-  private ManagedChannel channel(Optional<CertifiedKey> current) throws SSLException {
-    NettyChannelBuilder b = NettyChannelBuilder.forTarget(target);
-    authority.ifPresent(b::overrideAuthority);
-    if (citadelRoots.isEmpty()) {
-      return b.usePlaintext().build();
-    }
-    SslContextBuilder tls = GrpcSslContexts.forClient().trustManager(citadelRoots.toArray(X509Certificate[]::new));
-    current.ifPresent(c -> tls.keyManager(c.privateKey(), c.chain().toArray(X509Certificate[]::new)));
-    return b.sslContext(tls.build()).build();
   }
 
   private static List<X509Certificate> parse(List<String> pems) throws CertificateException {

@@ -126,7 +126,7 @@ public final class WorkloadIdentity implements AutoCloseable {
     failures = 0;
     Duration next = RenewalSchedule.untilRenewal(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(),
         clock.instant(), ThreadLocalRandom.current().nextDouble());
-    log.info("workload certificate for {} valid until {}; renewal in {} s", leaf.getSubjectX500Principal(),
+    log.info("workload certificate for {} valid until {}; renewal in {} s", identityOf(leaf),
         leaf.getNotAfter().toInstant(), next.toSeconds());
     try {
       listener.accept(renewed);
@@ -152,6 +152,14 @@ public final class WorkloadIdentity implements AutoCloseable {
   private void schedule(Duration wait) {
     if (!closed) {
       scheduler.schedule(this::attempt, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private static String identityOf(X509Certificate leaf) {
+    try {
+      return SvidCertificates.spiffeId(leaf).toString();
+    } catch (java.security.cert.CertificateException e) {
+      return leaf.getSubjectX500Principal().getName();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.bowline.proxy.identity;
 
 import dev.bowline.proxy.tls.CertifiedKey;
+import dev.bowline.proxy.tls.WorkloadSecretSource;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -21,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p><b>Threading.</b> Safe for any number of threads: reads are volatile loads, installs replace
  * an immutable value and then notify listeners on the installing thread.
  */
-public final class WorkloadSecrets {
+public final class WorkloadSecrets implements WorkloadSecretSource {
 
   /** The SDS name of the workload certificate, as Istio names it. */
   public static final String CERTIFICATE = "default";
@@ -34,11 +35,13 @@ public final class WorkloadSecrets {
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   /** The workload certificate held now, if one was installed. */
+  @Override
   public Optional<CertifiedKey> certificate() {
     return Optional.ofNullable(certificate);
   }
 
   /** The trusted roots now; empty until a bundle is installed. */
+  @Override
   public List<X509Certificate> trustBundle() {
     return trustBundle;
   }

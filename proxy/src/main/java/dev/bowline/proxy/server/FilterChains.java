@@ -11,6 +11,7 @@ import dev.bowline.proxy.http.RouteSlot;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tcp.TcpProxy;
 import dev.bowline.proxy.tls.ListenerTls;
+import dev.bowline.proxy.tls.WorkloadSecretSource;
 import dev.bowline.proxy.upstream.ClusterManager;
 import dev.bowline.proxy.upstream.UpstreamConnector;
 import io.netty.channel.Channel;
@@ -40,6 +41,7 @@ final class FilterChains {
   private final FactoryRegistry<HttpFilterFactory<?>> filterFactories;
   private final Function<NamedFactory<?>, PluginContext> contexts;
   private final Function<String, RouteSlot> routeSlots;
+  private final Optional<WorkloadSecretSource> workloadSecrets;
 
   FilterChains(
       ClusterManager clusters,
@@ -49,7 +51,9 @@ final class FilterChains {
       BooleanSupplier draining,
       FactoryRegistry<HttpFilterFactory<?>> filterFactories,
       Function<NamedFactory<?>, PluginContext> contexts,
-      Function<String, RouteSlot> routeSlots) {
+      Function<String, RouteSlot> routeSlots,
+      Optional<WorkloadSecretSource> workloadSecrets) {
+    this.workloadSecrets = workloadSecrets;
     this.routeSlots = routeSlots;
     this.filterFactories = filterFactories;
     this.contexts = contexts;
@@ -76,7 +80,9 @@ final class FilterChains {
       throw new ConfigException(problems);
     }
     return new ListenerRuntime(
-        listener, ListenerTls.build(listener, "listener " + listener.name()), List.copyOf(compiled));
+        listener,
+        ListenerTls.build(listener, "listener " + listener.name(), workloadSecrets),
+        List.copyOf(compiled));
   }
 
   /**

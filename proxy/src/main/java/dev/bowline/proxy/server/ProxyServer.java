@@ -7,6 +7,7 @@ import dev.bowline.proxy.http.AccessLogWriters;
 import dev.bowline.proxy.http.DrainEvent;
 import dev.bowline.proxy.http.RouteSlot;
 import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.tls.WorkloadSecretSource;
 import dev.bowline.proxy.upstream.ClusterManager;
 import dev.bowline.spi.filter.HttpFilterFactory;
 import dev.bowline.spi.lb.LoadBalancerFactory;
@@ -89,14 +90,41 @@ public final class ProxyServer implements AutoCloseable {
       FactoryRegistry<HttpFilterFactory<?>> filters,
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics) {
+    this(concurrency, balancers, filters, contexts, metrics, Optional.empty());
+  }
+
+  /**
+   * A proxy with a workload identity: listeners and clusters whose TLS contexts name Istio's SDS
+   * secrets ({@code default}, the workload certificate; {@code ROOTCA}, the trust bundle) use the
+   * ones {@code workloadSecrets} holds at each handshake, so installing a renewed certificate or a
+   * new bundle there takes effect for new connections without a configuration change.
+   *
+   * @param concurrency the number of event-loop threads serving connections
+   * @param balancers load balancers by canonical name (built-ins plus plugins)
+   * @param filters HTTP filters by canonical name, for the connection managers' {@code
+   *     http_filters} (from plugins)
+   * @param contexts the plugin context for each factory
+   * @param metrics where counters go
+   * @param workloadSecrets the proxy's workload secrets (normally {@link
+   *     dev.bowline.proxy.identity.WorkloadSecrets}); empty for a proxy without workload identity,
+   *     whose configurations may then not name them
+   */
+  public ProxyServer(
+      int concurrency,
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      FactoryRegistry<HttpFilterFactory<?>> filters,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics,
+      Optional<WorkloadSecretSource> workloadSecrets) {
     this.transport = Transport.best();
     this.acceptors = transport.newGroup(1, "accept");
     this.workers = transport.newGroup(concurrency, "worker");
     this.metrics = metrics;
     this.connector = new NettyUpstreamConnector(transport, DEFAULT_BUFFER_LIMIT);
-    this.clusters = new ClusterManager(balancers, contexts, metrics, workers, connector);
+    this.clusters =
+        new ClusterManager(balancers, contexts, metrics, workers, connector, workloadSecrets);
     this.chains = new FilterChains(clusters, connector, metrics, accessLogs, () -> draining, filters, contexts,
-        key -> routeSlots.computeIfAbsent(key, k -> new RouteSlot()));
+        key -> routeSlots.computeIfAbsent(key, k -> new RouteSlot()), workloadSecrets);
     log.info("proxy using the {} transport with {} event loop(s)", transport.name(), concurrency);
   }
 

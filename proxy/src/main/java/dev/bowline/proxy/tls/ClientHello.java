@@ -9,19 +9,26 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What filter-chain selection reads from a TLS ClientHello: the SNI host name and the ALPN
- * protocols the client offers (Envoy's {@code tls_inspector}).
+ * What filter-chain selection reads from a connection's first bytes (Envoy's {@code
+ * tls_inspector}): whether they are a TLS ClientHello, and then its SNI host name and the ALPN
+ * protocols the client offers.
  *
  * <p><b>Threading.</b> Immutable.
  *
  * @param serverName the SNI host name, lower-cased; empty when the client sent none or the
  *     connection does not start with a ClientHello
  * @param applicationProtocols the ALPN protocols offered, in the client's order; empty when none
+ * @param tls whether the connection starts with a TLS ClientHello (Envoy's transport protocol
+ *     {@code tls}); false for plaintext ({@code raw_buffer})
  */
-public record ClientHello(Optional<String> serverName, List<String> applicationProtocols) {
+public record ClientHello(
+    Optional<String> serverName, List<String> applicationProtocols, boolean tls) {
 
   /** A connection without a readable ClientHello (plaintext, or not TLS at all). */
-  public static final ClientHello NONE = new ClientHello(Optional.empty(), List.of());
+  public static final ClientHello NONE = new ClientHello(Optional.empty(), List.of(), false);
+
+  /** A ClientHello without SNI or ALPN (or too damaged to read them from). */
+  private static final ClientHello EMPTY = new ClientHello(Optional.empty(), List.of(), true);
 
   private static final int EXTENSION_SERVER_NAME = 0;
   private static final int EXTENSION_ALPN = 16;
@@ -30,6 +37,11 @@ public record ClientHello(Optional<String> serverName, List<String> applicationP
   public ClientHello {
     Objects.requireNonNull(serverName, "serverName");
     applicationProtocols = List.copyOf(applicationProtocols);
+  }
+
+  /** A TLS ClientHello with this SNI and ALPN offer. */
+  public ClientHello(Optional<String> serverName, List<String> applicationProtocols) {
+    this(serverName, applicationProtocols, true);
   }
 
   /**
@@ -46,19 +58,19 @@ public record ClientHello(Optional<String> serverName, List<String> applicationP
     // legacy_version (2) + random (32)
     offset += 34;
     if (offset + 1 > end) {
-      return NONE;
+      return EMPTY;
     }
     offset += 1 + body.getUnsignedByte(offset); // legacy_session_id
     if (offset + 2 > end) {
-      return NONE;
+      return EMPTY;
     }
     offset += 2 + body.getUnsignedShort(offset); // cipher_suites
     if (offset + 1 > end) {
-      return NONE;
+      return EMPTY;
     }
     offset += 1 + body.getUnsignedByte(offset); // legacy_compression_methods
     if (offset + 2 > end) {
-      return NONE;
+      return EMPTY;
     }
     int extensionsEnd = Math.min(end, offset + 2 + body.getUnsignedShort(offset));
     offset += 2;

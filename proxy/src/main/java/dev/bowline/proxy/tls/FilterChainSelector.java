@@ -98,6 +98,12 @@ final class FilterChainSelector extends SslClientHelloHandler<Integer> {
     if (timeout != null) {
       timeout.cancel(false);
     }
+    if (!clientHello.tls() && listener.detectsHttp()) {
+      // Replacing forwards the bytes read so far to the sniffer, which selects the chain.
+      ctx.pipeline()
+          .replace(this, HttpVersionSniffer.NAME, new HttpVersionSniffer(listener, initializer));
+      return;
+    }
     int index = future.getNow();
     if (index < 0) {
       log.debug("{}: no filter chain matches {}; closing", ctx.channel(), clientHello);

@@ -15,8 +15,10 @@ import java.util.OptionalInt;
 
 /**
  * A listener's compiled TLS side: the server {@link SslContext} of each filter chain that
- * terminates TLS, and the table that picks a chain from a connection's ClientHello (SNI and ALPN,
- * see {@link FilterChainMatcher} for the exact rules).
+ * terminates TLS, and the table that picks a chain from a connection's first bytes (SNI, TLS or
+ * plaintext, and ALPN, see {@link FilterChainMatcher} for the exact rules). TLS and plaintext
+ * connections can share a port (Istio's PERMISSIVE mode): chains with {@code transport_protocol:
+ * tls} and {@code raw_buffer} tell them apart by whether the first bytes are a ClientHello.
  *
  * <p><b>How the data path uses it.</b> Build one per listener and config version with {@link
  * #build}; then, in the listener's {@code ChannelInitializer.initChannel}, call {@link
@@ -25,17 +27,21 @@ import java.util.OptionalInt;
  * <ol>
  *   <li>If the listener needs no inspection (one or more chains, none with TLS or match criteria),
  *       the initializer is called at once with chain 0.
- *   <li>Otherwise a selector handler ({@link #SELECTOR_HANDLER}) waits for the ClientHello (at most
- *       the ClientHello timeout, Envoy's {@code listener_filters_timeout}, 15 s by default), picks
- *       the chain, and:
+ *   <li>Otherwise a selector handler ({@link #SELECTOR_HANDLER}) waits for the ClientHello, or for
+ *       the first five bytes that show the connection is not TLS (at most the ClientHello
+ *       timeout, Envoy's {@code listener_filters_timeout}, 15 s by default), picks the chain, and:
  *       <ul>
  *         <li>no chain matches: {@link FilterChainInitializer#onNoFilterChainMatch}, then close;
  *         <li>the chain terminates TLS: it replaces itself with that chain's {@code SslHandler}
- *             ({@link #SSL_HANDLER}); once the handshake succeeds, the initializer is called with
- *             the negotiated ALPN protocol and the session; a failed handshake calls {@link
- *             FilterChainInitializer#onHandshakeFailure} and closes;
+ *             ({@link #SSL_HANDLER}); once the handshake succeeds, the peer's certificate (if it
+ *             sent one) is kept on the channel as its {@link PeerIdentity}, and the initializer is
+ *             called with the negotiated ALPN protocol and the session; a failed handshake calls
+ *             {@link FilterChainInitializer#onHandshakeFailure} and closes;
  *         <li>the chain is plaintext (TLS passthrough by SNI): it calls the initializer at once and
- *             hands the untouched bytes, ClientHello included, to the handlers it added.
+ *             hands the untouched bytes, ClientHello included, to the handlers it added;
+ *         <li>the connection is plaintext and some chain matches plaintext by HTTP version: it
+ *             first hands over to a {@link HttpVersionSniffer}, which selects the chain once the
+ *             first bytes show the version.
  *       </ul>
  * </ol>
  *
@@ -78,10 +84,30 @@ public final class ListenerTls {
     this.clientHelloTimeoutMillis = Math.max(1, clientHelloTimeout.toMillis());
   }
 
-  /** {@link #build(ListenerConfig, String, Duration)} with the default ClientHello timeout. */
+  /**
+   * {@link #build(ListenerConfig, String, Duration, Optional)} with the default ClientHello timeout
+   * and no workload identity.
+   */
   public static ListenerTls build(ListenerConfig listener, String listenerPath)
       throws ConfigException {
-    return build(listener, listenerPath, DEFAULT_CLIENT_HELLO_TIMEOUT);
+    return build(listener, listenerPath, DEFAULT_CLIENT_HELLO_TIMEOUT, Optional.empty());
+  }
+
+  /**
+   * {@link #build(ListenerConfig, String, Duration, Optional)} with the default ClientHello
+   * timeout.
+   */
+  public static ListenerTls build(
+      ListenerConfig listener, String listenerPath, Optional<WorkloadSecretSource> secrets)
+      throws ConfigException {
+    return build(listener, listenerPath, DEFAULT_CLIENT_HELLO_TIMEOUT, secrets);
+  }
+
+  /** {@link #build(ListenerConfig, String, Duration, Optional)} without workload identity. */
+  public static ListenerTls build(
+      ListenerConfig listener, String listenerPath, Duration clientHelloTimeout)
+      throws ConfigException {
+    return build(listener, listenerPath, clientHelloTimeout, Optional.empty());
   }
 
   /**
@@ -92,10 +118,15 @@ public final class ListenerTls {
    *     listenerPath.filter_chains[i].transport_socket.typed_config}
    * @param clientHelloTimeout how long a connection may take to send its ClientHello before it is
    *     closed
+   * @param secrets the proxy's workload secrets, for chains that name them (SDS); empty when the
+   *     proxy has no workload identity
    * @throws ConfigException listing every problem of every chain
    */
   public static ListenerTls build(
-      ListenerConfig listener, String listenerPath, Duration clientHelloTimeout)
+      ListenerConfig listener,
+      String listenerPath,
+      Duration clientHelloTimeout,
+      Optional<WorkloadSecretSource> secrets)
       throws ConfigException {
     List<String> problems = new ArrayList<>();
     List<FilterChainConfig> chains = listener.filterChains();
@@ -107,7 +138,8 @@ public final class ListenerTls {
           context =
               ServerTlsContexts.build(
                   chains.get(i).tls().get(),
-                  listenerPath + ".filter_chains[" + i + "].transport_socket.typed_config");
+                  listenerPath + ".filter_chains[" + i + "].transport_socket.typed_config",
+                  secrets);
         } catch (ConfigException e) {
           problems.addAll(e.problems());
         }
@@ -130,6 +162,11 @@ public final class ListenerTls {
   /** The server context of a chain, or empty when the chain does not terminate TLS. */
   public Optional<SslContext> serverContext(int chainIndex) {
     return Optional.ofNullable(contexts.get(chainIndex));
+  }
+
+  /** Whether plaintext connections are inspected for their HTTP version before a chain is known. */
+  boolean detectsHttp() {
+    return matcher.detectsHttp();
   }
 
   /** Whether connections must be inspected (ClientHello read) before a chain is known. */

@@ -1,5 +1,8 @@
 package dev.bowline.proxy.tls;
 
+import dev.bowline.proxy.config.SubjectAltNameMatcher;
+import dev.bowline.proxy.config.SubjectAltNameMatcher.Kind;
+import dev.bowline.proxy.config.SubjectAltNameMatcher.Type;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
@@ -12,12 +15,15 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Trusts a peer (in the proxy: an upstream server) only when its chain passes the wrapped (PKIX)
- * manager <em>and</em> its leaf certificate carries a DNS or URI subject alternative name equal to
- * one of the accepted names, as Envoy's {@code match_subject_alt_names} with exact matchers does.
- * DNS names compare without regard to case, and a wildcard DNS SAN {@code *.example.com} in the
- * certificate covers exactly one label ({@code api.example.com}, not {@code a.b.example.com}). URI
- * SANs (SPIFFE IDs) compare exactly.
+ * Trusts a peer only when its chain passes the wrapped manager (PKIX over a CA file, or {@link
+ * SpiffeTrustManager}) <em>and</em> its leaf certificate carries a subject alternative name one of
+ * the matchers accepts, as Envoy's {@code match_typed_subject_alt_names} and {@code
+ * match_subject_alt_names} do: a typed matcher looks at SANs of its type (DNS or URI), a legacy one
+ * at both. Exact DNS names compare without regard to case, and a wildcard DNS SAN {@code
+ * *.example.com} in the certificate covers exactly one label ({@code api.example.com}, not {@code
+ * a.b.example.com}). URI SANs (SPIFFE IDs) compare exactly; prefixes compare exactly too. With the
+ * workload trust bundle this is Istio's secure naming: the server must be one of the identities
+ * allowed to run the destination.
  *
  * <p>A mismatch fails the handshake with a {@link CertificateException} that lists the
  * certificate's names and the accepted ones.
@@ -30,11 +36,12 @@ final class SubjectAltNameTrustManager extends X509ExtendedTrustManager {
   private static final int URI = 6;
 
   private final X509ExtendedTrustManager delegate;
-  private final List<String> acceptedNames;
+  private final List<SubjectAltNameMatcher> accepted;
 
-  SubjectAltNameTrustManager(X509ExtendedTrustManager delegate, List<String> acceptedNames) {
+  SubjectAltNameTrustManager(
+      X509ExtendedTrustManager delegate, List<SubjectAltNameMatcher> accepted) {
     this.delegate = delegate;
-    this.acceptedNames = List.copyOf(acceptedNames);
+    this.accepted = List.copyOf(accepted);
   }
 
   @Override
@@ -89,14 +96,14 @@ final class SubjectAltNameTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException("peer sent no certificate");
     }
     List<String> names = subjectAltNames(chain[0]);
-    if (!matchesAny(names, acceptedNames)) {
+    if (!matches(names, accepted)) {
       throw new CertificateException(
           "peer certificate "
               + chain[0].getSubjectX500Principal().getName()
               + " has subject alternative names "
               + names
               + ", none of which is in the configured subject_alt_names "
-              + acceptedNames);
+              + accepted);
     }
   }
 
@@ -124,18 +131,30 @@ final class SubjectAltNameTrustManager extends X509ExtendedTrustManager {
   }
 
   /** Whether one of the certificate's names (as {@link #subjectAltNames}) is accepted. */
-  static boolean matchesAny(List<String> certificateNames, List<String> accepted) {
+  static boolean matches(List<String> certificateNames, List<SubjectAltNameMatcher> accepted) {
     for (String name : certificateNames) {
-      for (String wanted : accepted) {
-        if (name.startsWith("DNS:") && dnsMatches(name.substring(4), wanted)) {
-          return true;
+      boolean dns = name.startsWith("DNS:");
+      String value = name.substring(4);
+      for (SubjectAltNameMatcher matcher : accepted) {
+        Type type = matcher.type();
+        if (type != Type.ANY && type != (dns ? Type.DNS : Type.URI)) {
+          continue;
         }
-        if (name.startsWith("URI:") && name.substring(4).equals(wanted)) {
+        boolean match =
+            matcher.kind() == Kind.PREFIX
+                ? value.startsWith(matcher.value())
+                : dns ? dnsMatches(value, matcher.value()) : value.equals(matcher.value());
+        if (match) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /** {@link #matches} with legacy exact matchers for the {@code accepted} names. */
+  static boolean matchesAny(List<String> certificateNames, List<String> accepted) {
+    return matches(certificateNames, accepted.stream().map(SubjectAltNameMatcher::exact).toList());
   }
 
   private static boolean dnsMatches(String certificateName, String wanted) {

@@ -9,12 +9,14 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sits right after a TLS chain's {@link SslHandler} until the handshake ends. On success it calls
- * the {@link FilterChainInitializer} with the negotiated ALPN protocol and session, passes on the
+ * Sits right after a TLS chain's {@link SslHandler} until the handshake ends. On success it keeps
+ * the peer's {@link PeerIdentity} on the channel (when the peer sent a certificate), calls the
+ * {@link FilterChainInitializer} with the negotiated ALPN protocol and session, passes on the
  * handshake event and any plaintext that arrived early, and removes itself (Netty's {@code
  * ApplicationProtocolNegotiationHandler} pattern). On failure it reports and closes.
  *
@@ -66,13 +68,16 @@ final class TlsHandshakeStage extends ChannelInboundHandlerAdapter {
       fail(ctx, completion.cause());
       return;
     }
+    SSLSession session = ssl.engine().getSession();
+    PeerIdentity.fromSession(session)
+        .ifPresent(identity -> ctx.channel().attr(PeerIdentity.ATTRIBUTE).set(identity));
     FilterChainSelection selection =
         new FilterChainSelection(
             chainIndex,
             chain,
             clientHello,
             Optional.ofNullable(ssl.applicationProtocol()),
-            Optional.of(ssl.engine().getSession()));
+            Optional.of(session));
     try {
       initializer.initialize(ctx.channel(), selection);
     } catch (Exception e) {

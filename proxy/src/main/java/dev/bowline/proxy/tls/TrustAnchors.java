@@ -51,7 +51,8 @@ final class TrustAnchors {
     }
   }
 
-  private static X509ExtendedTrustManager pkix(KeyStore store) throws GeneralSecurityException {
+  /** The JDK's PKIX manager over the certificates of {@code store} (null: {@code cacerts}). */
+  static X509ExtendedTrustManager pkix(KeyStore store) throws GeneralSecurityException {
     TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
     factory.init(store);
     for (TrustManager manager : factory.getTrustManagers()) {

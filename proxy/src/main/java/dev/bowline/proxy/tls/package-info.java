@@ -11,6 +11,11 @@
  *   <li>Origination: {@link dev.bowline.proxy.tls.ClientTlsContexts} builds a cluster's {@link
  *       dev.bowline.proxy.tls.ClientTlsContext} (CA and subject-alt-name verification, SNI, client
  *       certificate, ALPN).
+ *   <li>Workload identity (mutual TLS): contexts that name Istio's SDS secrets {@code default}
+ *       and {@code ROOTCA} read them from a {@link dev.bowline.proxy.tls.WorkloadSecretSource} at
+ *       each handshake ({@code WorkloadKeyManager}, {@code SpiffeTrustManager}), verify peers as
+ *       SPIFFE X.509-SVIDs ({@code X509SvidRules}, {@link dev.bowline.spi.model.SpiffeId}) and
+ *       leave the verified peer on the connection as a {@link dev.bowline.proxy.tls.PeerIdentity}.
  *   <li>Policy: {@link dev.bowline.proxy.tls.TlsPolicy}, TLS 1.2 and 1.3 with AEAD suites only.
  *   <li>Files: {@link dev.bowline.proxy.tls.PemFiles} and {@link
  *       dev.bowline.proxy.tls.CertifiedKey} read PEM chains and keys (PKCS#8, PKCS#1, SEC1).

@@ -7,6 +7,7 @@ import dev.bowline.proxy.config.TlsClientConfig;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tls.ClientTlsContext;
 import dev.bowline.proxy.tls.ClientTlsContexts;
+import dev.bowline.proxy.tls.WorkloadSecretSource;
 import dev.bowline.proxy.upstream.lb.BalancerPlugins;
 import dev.bowline.spi.lb.LoadBalancer;
 import dev.bowline.spi.lb.LoadBalancerFactory;
@@ -63,6 +64,7 @@ public final class ClusterManager implements AutoCloseable {
 
   private static final AtomicInteger RESOLVER_IDS = new AtomicInteger();
 
+  private final Optional<WorkloadSecretSource> workloadSecrets;
   private final FactoryRegistry<LoadBalancerFactory<?>> balancers;
   private final Function<NamedFactory<?>, PluginContext> contexts;
   private final MetricRegistry metrics;
@@ -83,7 +85,8 @@ public final class ClusterManager implements AutoCloseable {
       FactoryRegistry<LoadBalancerFactory<?>> balancers,
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics) {
-    this(balancers, contexts, metrics, InetAddress::getAllByName, HealthRuntime.withoutEventLoops());
+    this(balancers, contexts, metrics, InetAddress::getAllByName, HealthRuntime.withoutEventLoops(),
+        Optional.empty());
   }
 
   /**
@@ -98,8 +101,28 @@ public final class ClusterManager implements AutoCloseable {
       MetricRegistry metrics,
       EventLoopGroup loops,
       UpstreamConnector connector) {
+    this(balancers, contexts, metrics, loops, connector, Optional.empty());
+  }
+
+  /**
+   * A manager whose clusters may have active health checks, run on {@code loops}, and may
+   * originate mutual TLS with the proxy's workload identity.
+   *
+   * @param loops the proxy's event loops (health checks run there)
+   * @param connector opens health-check connections with the proxy's transport
+   * @param workloadSecrets the proxy's workload certificate and trust bundle, for clusters whose
+   *     {@code UpstreamTlsContext} names them (SDS {@code default}, {@code ROOTCA}); empty when the
+   *     proxy has no workload identity
+   */
+  public ClusterManager(
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics,
+      EventLoopGroup loops,
+      UpstreamConnector connector,
+      Optional<WorkloadSecretSource> workloadSecrets) {
     this(balancers, contexts, metrics, InetAddress::getAllByName,
-        new HealthRuntime(loops, connector));
+        new HealthRuntime(loops, connector), workloadSecrets);
   }
 
   /** As above, with the resolver DNS clusters use (tests). */
@@ -108,7 +131,8 @@ public final class ClusterManager implements AutoCloseable {
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics,
       DnsRefresh.Resolver resolver) {
-    this(balancers, contexts, metrics, resolver, HealthRuntime.withoutEventLoops());
+    this(balancers, contexts, metrics, resolver, HealthRuntime.withoutEventLoops(),
+        Optional.empty());
   }
 
   private ClusterManager(
@@ -116,7 +140,9 @@ public final class ClusterManager implements AutoCloseable {
       Function<NamedFactory<?>, PluginContext> contexts,
       MetricRegistry metrics,
       DnsRefresh.Resolver resolver,
-      HealthRuntime health) {
+      HealthRuntime health,
+      Optional<WorkloadSecretSource> workloadSecrets) {
+    this.workloadSecrets = workloadSecrets;
     this.balancers = balancers;
     this.contexts = contexts;
     this.metrics = metrics;
@@ -164,7 +190,8 @@ public final class ClusterManager implements AutoCloseable {
       Optional<ClientTlsContext> tls = Optional.empty();
       if (config.tls().isPresent()) {
         try {
-          tls = Optional.of(ClientTlsContexts.build(originationTls(config), "cluster " + config.name() + ": transport_socket"));
+          tls = Optional.of(ClientTlsContexts.build(originationTls(config),
+              "cluster " + config.name() + ": transport_socket", workloadSecrets));
         } catch (ConfigException e) {
           problems.addAll(e.problems());
           continue;
@@ -301,8 +328,7 @@ public final class ClusterManager implements AutoCloseable {
     if (config.protocol() != ClusterConfig.UpstreamProtocol.HTTP2 || !tls.alpn().isEmpty()) {
       return tls;
     }
-    return new TlsClientConfig(
-        tls.sni(), tls.trustedCa(), tls.subjectAltNames(), tls.clientCertificate(), List.of("h2"));
+    return tls.withAlpn(List.of("h2"));
   }
 
   private Optional<LoadBalancer> newBalancer(ClusterConfig config, List<String> problems) {

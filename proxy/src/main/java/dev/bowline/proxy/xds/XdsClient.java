@@ -9,11 +9,13 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -22,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,17 +102,34 @@ public final class XdsClient implements AutoCloseable {
       XdsConfigSink sink,
       MetricRegistry metrics,
       ChannelCredentials credentials) {
+    this(config, sink, metrics, credentials, Optional.empty());
+  }
+
+  /**
+   * A client that also subscribes to the trust bundle, Istio's SDS secret {@code ROOTCA}, and
+   * hands each accepted bundle to {@code trustBundle} (on the client's thread): how a proxy with a
+   * workload identity learns new roots, during a root rotation for one.
+   */
+  public XdsClient(
+      XdsClientConfig config,
+      XdsConfigSink sink,
+      MetricRegistry metrics,
+      ChannelCredentials credentials,
+      Optional<Consumer<List<X509Certificate>>> trustBundle) {
     this.config = Objects.requireNonNull(config, "config");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.node =
         config.node().getUserAgentName().isEmpty()
             ? config.node().toBuilder().setUserAgentName("bowline").build()
             : config.node();
-    this.applier = new XdsUpdateApplier(sink);
+    this.applier = new XdsUpdateApplier(sink, trustBundle);
     this.metrics = new XdsMetrics(Objects.requireNonNull(metrics, "metrics"), this::connected);
     this.reconnectBackoff = backoff();
     for (XdsResourceType type : XdsResourceType.values()) {
       subscriptions.put(type, new TypeSubscription(type, backoff()));
+    }
+    if (trustBundle.isPresent()) {
+      subscriptions.get(XdsResourceType.SECRET).subscribe(Set.of(XdsUpdateApplier.TRUST_BUNDLE));
     }
     int id = IDS.incrementAndGet();
     this.executor =

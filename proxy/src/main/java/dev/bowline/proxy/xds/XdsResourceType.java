@@ -5,14 +5,16 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The xDS resource types the client subscribes to, in the order Envoy applies them (clusters, then
- * their endpoints, then listeners, then their routes). CDS and LDS are wildcard subscriptions
- * (every resource the server has for this node); EDS and RDS name the resources they want.
+ * their endpoints, then listeners, then their routes), and the trust bundle secret. CDS and LDS are
+ * wildcard subscriptions (every resource the server has for this node); EDS, RDS and SDS name the
+ * resources they want.
  *
  * <p>Immutable and thread-safe.
  */
@@ -28,7 +30,13 @@ public enum XdsResourceType {
       m -> ((Listener) m).getName()),
   /** RDS: {@code RouteConfiguration}, named by {@code name}. */
   ROUTE("RDS", "type.googleapis.com/envoy.config.route.v3.RouteConfiguration", false,
-      RouteConfiguration.class, m -> ((RouteConfiguration) m).getName());
+      RouteConfiguration.class, m -> ((RouteConfiguration) m).getName()),
+  /**
+   * SDS over ADS: {@code envoy.extensions.transport_sockets.tls.v3.Secret}, named by {@code name};
+   * subscribed to ({@code ROOTCA}, the trust bundle) only by a proxy with a workload identity.
+   */
+  SECRET("SDS", "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret", false,
+      Secret.class, m -> ((Secret) m).getName());
 
   private final String shortName;
   private final String typeUrl;

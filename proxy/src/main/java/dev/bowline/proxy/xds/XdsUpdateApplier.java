@@ -15,7 +15,11 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.net.InetSocketAddress;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Envoy's apply semantics for state-of-the-world responses: each response is validated by
@@ -52,6 +57,9 @@ final class XdsUpdateApplier {
    * @param summary for an accepted response, what runs now (for the log)
    * @param problems for a rejected response, each problem, naming its resource
    */
+  /** The SDS name of the trust bundle, as Istio names it. */
+  static final String TRUST_BUNDLE = "ROOTCA";
+
   record Result(boolean accepted, String summary, List<String> problems) {
 
     Result {
@@ -68,11 +76,18 @@ final class XdsUpdateApplier {
   }
 
   private final XdsConfigSink sink;
+  private final Optional<Consumer<List<X509Certificate>>> trustBundle;
   private volatile XdsResources accepted = XdsResources.EMPTY;
   private Map<String, ListenerConfig> running = Map.of();
 
   XdsUpdateApplier(XdsConfigSink sink) {
+    this(sink, Optional.empty());
+  }
+
+  /** An applier that also installs the trust bundle secret ({@code ROOTCA}) into {@code trustBundle}. */
+  XdsUpdateApplier(XdsConfigSink sink, Optional<Consumer<List<X509Certificate>>> trustBundle) {
     this.sink = Objects.requireNonNull(sink, "sink");
+    this.trustBundle = Objects.requireNonNull(trustBundle, "trustBundle");
   }
 
   /** The accepted resources; any thread may read them (an immutable value, swapped). */
@@ -91,9 +106,61 @@ final class XdsUpdateApplier {
         return listeners(resources);
       case ROUTE:
         return routes(resources);
+      case SECRET:
+        return secrets(resources);
       default:
         throw new IllegalArgumentException("unknown type " + type);
     }
+  }
+
+  /**
+   * The trust bundle, Istio's SDS secret {@code ROOTCA}: {@code
+   * validation_context.trusted_ca.inline_bytes} holding one or more PEM roots. Any other secret
+   * name, another data source, or bytes that are not certificates are refused.
+   */
+  private Result secrets(List<Any> resources) {
+    Problems problems = new Problems();
+    Map<String, Secret> protos =
+        ResourceDecoder.decode(XdsResourceType.SECRET, Secret.class, resources, problems);
+    List<X509Certificate> roots = new ArrayList<>();
+    for (Map.Entry<String, Secret> entry : protos.entrySet()) {
+      String path = Problems.key("secrets", entry.getKey());
+      if (!entry.getKey().equals(TRUST_BUNDLE)) {
+        problems.add(Problems.join(path, "name"), "the proxy takes only the trust bundle " + TRUST_BUNDLE
+            + " over SDS; its workload certificate comes from Citadel");
+        continue;
+      }
+      var trustedCa = entry.getValue().getValidationContext().getTrustedCa();
+      if (!trustedCa.hasInlineBytes()) {
+        problems.add(Problems.join(path, "validation_context.trusted_ca"), "must be inline_bytes (PEM roots)");
+        continue;
+      }
+      try {
+        int before = roots.size();
+        for (var c : CertificateFactory.getInstance("X.509")
+            .generateCertificates(trustedCa.getInlineBytes().newInput())) {
+          roots.add((X509Certificate) c);
+        }
+        if (roots.size() == before) {
+          problems.add(Problems.join(path, "validation_context.trusted_ca.inline_bytes"),
+              "holds no PEM certificate");
+        }
+      } catch (CertificateException e) {
+        problems.add(Problems.join(path, "validation_context.trusted_ca.inline_bytes"),
+            "not PEM certificates: " + e.getMessage());
+      }
+    }
+    if (problems.isEmpty() && protos.isEmpty()) {
+      return Result.accepted("no " + TRUST_BUNDLE + " from the control plane: the trust bundle held is kept");
+    }
+    if (problems.isEmpty() && trustBundle.isEmpty()) {
+      problems.add("secrets", "this proxy has no workload identity to install " + TRUST_BUNDLE + " into");
+    }
+    if (!problems.isEmpty()) {
+      return Result.rejected(problems.list());
+    }
+    trustBundle.get().accept(List.copyOf(roots));
+    return Result.accepted(TRUST_BUNDLE + " with " + roots.size() + " root(s)");
   }
 
   private Result clusters(List<Any> resources) {

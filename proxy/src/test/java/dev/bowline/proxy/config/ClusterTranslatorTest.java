@@ -38,9 +38,15 @@ class ClusterTranslatorTest {
     assertThat(cluster.tls()).contains(new TlsClientConfig(
         Optional.of("backend.internal"),
         Optional.of(Path.of("certs/backend-ca.crt")),
-        List.of("backend.internal", "spiffe://cluster.local/ns/default/sa/backend"),
+        List.of(
+            new SubjectAltNameMatcher(
+                SubjectAltNameMatcher.Type.DNS, SubjectAltNameMatcher.Kind.EXACT,
+                "backend.internal"),
+            SubjectAltNameMatcher.exactUri("spiffe://cluster.local/ns/default/sa/backend")),
         Optional.of(new CertificateFiles(Path.of("certs/client.crt"), Path.of("certs/client.key"))),
-        List.of("h2")));
+        List.of("h2"),
+        Optional.empty(),
+        Optional.empty()));
   }
 
   @Test
@@ -241,7 +247,7 @@ class ClusterTranslatorTest {
 
     TlsClientConfig tls = ClusterTranslator.translate(cluster, "").tls().orElseThrow();
 
-    assertThat(tls.subjectAltNames()).containsExactly("a.example");
+    assertThat(tls.subjectAltNames()).containsExactly(SubjectAltNameMatcher.exact("a.example"));
     assertThat(tls.trustedCa()).isEmpty();
     assertThat(tls.sni()).isEmpty();
     assertThat(tls.clientCertificate()).isEmpty();

@@ -323,7 +323,8 @@ class ListenerTranslatorTest {
     assertThat(e.problems()).containsExactly(
         tls0 + ".common_tls_context.tls_certificates[0].private_key.filename: required",
         tls0 + ".require_client_certificate: needs common_tls_context.validation_context"
-            + ".trusted_ca to verify client certificates",
+            + ".trusted_ca, or the trust bundle (validation_context_sds_secret_config or"
+            + " combined_validation_context), to verify client certificates",
         tls0 + ".common_tls_context.tls_params.tls_minimum_protocol_version: TLSv1_1 is not"
             + " supported: Bowline speaks TLS 1.2 and 1.3 only",
         "filter_chains[1].transport_socket: transport socket 'envoy.transport_sockets.raw_buffer'"
@@ -373,22 +374,23 @@ class ListenerTranslatorTest {
   }
 
   @Test
-  void acceptsTheTlsInspectorWithoutSettingsAndNoOtherListenerFilter() {
+  void acceptsTheTlsAndHttpInspectorsWithoutSettingsAndNoOtherListenerFilter() {
     Listener listener = TestProtos.yaml("""
         name: l
         address: { socket_address: { address: 127.0.0.1, port_value: 80 } }
         listener_filters:
         - name: envoy.filters.listener.tls_inspector
         - name: envoy.filters.listener.http_inspector
+        - name: envoy.filters.listener.original_dst
         filter_chains: [{ filters: [%s] }]
         """.formatted(tcpFilter()), Listener.newBuilder());
 
     ConfigException e = catchThrowableOfType(ConfigException.class,
         () -> ListenerTranslator.translate(listener, ""));
 
-    assertThat(e.problems()).containsExactly("listener_filters[1]: listener filter"
-        + " 'envoy.filters.listener.http_inspector' is not supported by Bowline yet (only"
-        + " envoy.filters.listener.tls_inspector)");
+    assertThat(e.problems()).containsExactly("listener_filters[2]: listener filter"
+        + " 'envoy.filters.listener.original_dst' is not supported by Bowline yet (only"
+        + " envoy.filters.listener.tls_inspector and envoy.filters.listener.http_inspector)");
   }
 
   private static boolean mergeSlashes(ListenerConfig config) {

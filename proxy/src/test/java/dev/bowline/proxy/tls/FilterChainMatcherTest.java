@@ -3,6 +3,7 @@ package dev.bowline.proxy.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bowline.proxy.config.FilterChainConfig;
+import dev.bowline.proxy.config.FilterChainConfig.TransportProtocol;
 import dev.bowline.proxy.config.TcpProxyConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,6 +85,42 @@ class FilterChainMatcherTest {
         compile(chain(List.of(), List.of("h2")), chain(List.of(), List.of("http/1.1")));
     assertThat(matcher.select(hello(null, "http/1.1", "h2"))).isEqualTo(1);
     assertThat(matcher.select(hello(null, "h2", "http/1.1"))).isEqualTo(0);
+  }
+
+  private static FilterChainConfig chain(
+      TransportProtocol transport, List<String> names, List<String> protocols) {
+    return new FilterChainConfig(names, protocols, Optional.empty(), FILTER, transport);
+  }
+
+  @Test
+  void theTransportProtocolTellsTlsFromPlaintextOnOnePort() {
+    // Istio's PERMISSIVE inbound: mTLS from the mesh by ALPN, other TLS, and plaintext.
+    FilterChainMatcher matcher =
+        compile(
+            chain(TransportProtocol.TLS, List.of(), List.of("istio-peer-exchange", "istio")),
+            chain(TransportProtocol.TLS, List.of(), List.of()),
+            chain(TransportProtocol.RAW_BUFFER, List.of(), List.of()));
+    assertThat(matcher.hasCriteria()).isTrue();
+    assertThat(matcher.select(hello(null, "istio-peer-exchange", "istio"))).isEqualTo(0);
+    assertThat(matcher.select(hello("app.example.com", "h2"))).isEqualTo(1);
+    assertThat(matcher.select(ClientHello.NONE)).isEqualTo(2);
+  }
+
+  @Test
+  void strictHasNoChainForPlaintext() {
+    FilterChainMatcher matcher = compile(chain(TransportProtocol.TLS, List.of(), List.of()));
+    assertThat(matcher.select(hello(null))).isZero();
+    assertThat(matcher.select(ClientHello.NONE)).isEqualTo(-1);
+  }
+
+  @Test
+  void aChainWithoutTransportProtocolTakesWhatTheOthersLeave() {
+    FilterChainMatcher matcher =
+        compile(
+            chain(TransportProtocol.RAW_BUFFER, List.of(), List.of()),
+            chain(TransportProtocol.ANY, List.of(), List.of()));
+    assertThat(matcher.select(ClientHello.NONE)).isZero();
+    assertThat(matcher.select(hello(null))).isEqualTo(1);
   }
 
   @Test

@@ -139,7 +139,7 @@ class XdsClientTest {
     awaitBody("A");
     awaitConnected(true);
     XdsStatus status = client.status();
-    for (XdsResourceType type : XdsResourceType.values()) {
+    for (XdsResourceType type : java.util.EnumSet.range(XdsResourceType.CLUSTER, XdsResourceType.ROUTE)) {
       assertThat(status.type(type).ackedVersion()).as(type.shortName()).isEqualTo("1");
       assertThat(status.type(type).lastRejection()).as(type.shortName()).isEmpty();
       assertThat(status.type(type).rejected()).as(type.shortName()).isZero();

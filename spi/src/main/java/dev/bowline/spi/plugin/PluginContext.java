@@ -1,5 +1,6 @@
 package dev.bowline.spi.plugin;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -36,4 +37,20 @@ public interface PluginContext {
 
   /** The registry for this plugin's metrics. */
   PluginMetrics metrics();
+
+  /**
+   * A directory of this plugin's own where it may keep files across restarts (a CA's root key,
+   * say): {@code <data directory>/plugins/<plugin id>} under the host's data directory (for the
+   * control plane, its {@code --data-dir}). The host makes it on first call, readable by the
+   * owner only ({@code 0700}); what the plugin writes in it is the plugin's to protect.
+   *
+   * <p>The default implementation, for contexts written before this method existed (test
+   * doubles), says there is none; the host always provides one.
+   *
+   * @throws IllegalStateException if the host has no data directory or cannot make this one; the
+   *     message names the directory
+   */
+  default Path dataDirectory() {
+    throw new IllegalStateException("this host gives plugin " + pluginId() + " no data directory");
+  }
 }

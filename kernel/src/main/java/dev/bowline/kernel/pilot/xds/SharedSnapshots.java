@@ -36,6 +36,7 @@ final class SharedSnapshots {
 
   private final ContentHashes hashes;
   private final AssignmentDigests assignmentDigests;
+  private final TrustBundleSecret trustBundle;
   private final Map<List<? extends Message>, Maps<?>> maps = new IdentityHashMap<>();
 
   /**
@@ -43,8 +44,15 @@ final class SharedSnapshots {
    * are recorded in {@code assignmentDigests}.
    */
   SharedSnapshots(ContentHashes hashes, AssignmentDigests assignmentDigests) {
+    this(hashes, assignmentDigests, TrustBundleSecret.NONE);
+  }
+
+  /** Snapshots that also carry the trust bundle secret of {@code trustBundle} for every client. */
+  SharedSnapshots(
+      ContentHashes hashes, AssignmentDigests assignmentDigests, TrustBundleSecret trustBundle) {
     this.hashes = Objects.requireNonNull(hashes, "hashes");
     this.assignmentDigests = Objects.requireNonNull(assignmentDigests, "assignmentDigests");
+    this.trustBundle = Objects.requireNonNull(trustBundle, "trustBundle");
   }
 
   /** The snapshot of {@code resources}, each type at its version in {@code versions}. */
@@ -58,7 +66,15 @@ final class SharedSnapshots {
         endpoints,
         resourcesOf(resources.listeners(), versions.get(XdsResourceType.LISTENERS)),
         resourcesOf(resources.routes(), versions.get(XdsResourceType.ROUTES)),
-        new VersionedResources<Secret>(Maps.empty(), ""));
+        secrets());
+  }
+
+  private SnapshotResources<Secret> secrets() {
+    List<Secret> secrets = trustBundle.current();
+    if (secrets.isEmpty()) {
+      return new VersionedResources<Secret>(Maps.empty(), "");
+    }
+    return resourcesOf(secrets, hashes.of(secrets).substring(0, 16));
   }
 
   private Map<String, String> digestsOf(List<ClusterLoadAssignment> list) {

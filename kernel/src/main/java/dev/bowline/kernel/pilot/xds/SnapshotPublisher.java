@@ -108,7 +108,17 @@ final class SnapshotPublisher {
       ScheduledExecutorService pushThread,
       Duration stageTimeout,
       AssignmentDigests assignmentDigests) {
-    this.snapshots = new SharedSnapshots(hashes, assignmentDigests);
+    this(cache, clients, pushThread, stageTimeout, assignmentDigests, TrustBundleSecret.NONE);
+  }
+
+  SnapshotPublisher(
+      SimpleCache<String> cache,
+      ClientProgress clients,
+      ScheduledExecutorService pushThread,
+      Duration stageTimeout,
+      AssignmentDigests assignmentDigests,
+      TrustBundleSecret trustBundle) {
+    this.snapshots = new SharedSnapshots(hashes, assignmentDigests, trustBundle);
     this.cache = cache;
     this.clients = clients;
     this.pushThread = pushThread;

@@ -44,7 +44,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pilot's xDS v3 server: serves ADS, and the separate CDS, EDS, LDS and RDS services, state of the
- * world, on one gRPC port.
+ * world, on each of its gRPC ports ({@link XdsPort}): a plaintext one, or a TLS one whose discovery
+ * calls need a workload certificate ({@link ClientCertificateAuthenticator}) and whose clients
+ * register only as the identity it proves (see {@link XdsStreamCallbacks}), with other services
+ * (Citadel) beside.
  *
  * <p>When the first request of a stream arrives the client's {@code Node} is read ({@link
  * ProxyNode#fromEnvoyNode}); a malformed one fails the stream with {@code INVALID_ARGUMENT} and a
@@ -90,7 +93,8 @@ public final class XdsServer implements AutoCloseable {
   private final ChangedAssignments changedAssignments;
   private final PushDebouncer debouncer;
   private final XdsMetrics metrics;
-  private final Server server;
+  private final List<Server> servers = new ArrayList<>();
+  private final List<String> portNames = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private long pushNumber; // push thread only
   private volatile PushSummary lastPush;
@@ -127,7 +131,8 @@ public final class XdsServer implements AutoCloseable {
     SimpleCache<String> cache = new SimpleCache<>(node -> node.getId());
     AssignmentDigests assignmentDigests = new AssignmentDigests();
     this.publisher =
-        new SnapshotPublisher(cache, tracker, pushThread, b.stageTimeout, assignmentDigests);
+        new SnapshotPublisher(
+            cache, tracker, pushThread, b.stageTimeout, assignmentDigests, b.trustBundle);
     this.changedAssignments = new ChangedAssignments(assignmentDigests);
     this.debouncer = new PushDebouncer(pushThread, b.debounceQuiet, b.debounceMax, this::push);
     XdsStreamCallbacks callbacks =
@@ -142,17 +147,26 @@ public final class XdsServer implements AutoCloseable {
             new StreamExecutors(sendPool),
             packed);
 
-    this.server = startServer(b, discovery, new SotwRequestNormalizer());
-    LOG.info("xDS server listening on {}", server.getListenSockets());
+    List<XdsPort> ports =
+        b.ports.isEmpty()
+            ? List.of(new XdsPort("xds", b.address, b.credentials, false, List.of()))
+            : b.ports;
+    SotwRequestNormalizer normalizer = new SotwRequestNormalizer();
+    for (XdsPort port : ports) {
+      Server server = startServer(port, discovery, normalizer);
+      servers.add(server);
+      portNames.add(port.name());
+      LOG.info("xDS server: {} listening on {}", port.name(), server.getListenSockets());
+    }
   }
 
   private Server startServer(
-      Builder b, V3DiscoveryServer discovery, SotwRequestNormalizer normalizer)
+      XdsPort port, V3DiscoveryServer discovery, SotwRequestNormalizer normalizer)
       throws IOException {
     Server built = null;
     try {
       NettyServerBuilder serverBuilder =
-          NettyServerBuilder.forAddress(b.address, b.credentials)
+          NettyServerBuilder.forAddress(port.address(), port.credentials())
               .channelType(NioServerSocketChannel.class)
               .bossEventLoopGroup(bossGroup)
               .workerEventLoopGroup(workerGroup)
@@ -166,8 +180,12 @@ public final class XdsServer implements AutoCloseable {
               discovery.getEndpointDiscoveryServiceImpl(),
               discovery.getListenerDiscoveryServiceImpl(),
               discovery.getRouteDiscoveryServiceImpl())) {
-        serverBuilder.addService(ServerInterceptors.intercept(service, normalizer));
+        serverBuilder.addService(
+            port.requireClientCertificate()
+                ? ServerInterceptors.intercept(service, normalizer, new ClientCertificateAuthenticator())
+                : ServerInterceptors.intercept(service, normalizer));
       }
+      port.otherServices().forEach(serverBuilder::addService);
       built = serverBuilder.build();
       return built.start();
     } catch (IOException | RuntimeException e) {
@@ -175,14 +193,31 @@ public final class XdsServer implements AutoCloseable {
         built.shutdownNow();
       }
       closed.set(true);
+      servers.forEach(Server::shutdownNow);
       stopThreads();
       throw e;
     }
   }
 
-  /** The port the server is bound to (the one chosen when the address asked for port 0). */
+  /**
+   * The port the first of the server's ports is bound to (the one chosen when the address asked
+   * for port 0).
+   */
   public int port() {
-    return server.getPort();
+    return servers.get(0).getPort();
+  }
+
+  /**
+   * The bound port of the {@link XdsPort} named {@code name}.
+   *
+   * @throws IllegalArgumentException if the server has no such port
+   */
+  public int port(String name) {
+    int index = portNames.indexOf(name);
+    if (index < 0) {
+      throw new IllegalArgumentException("the xDS server has no port named " + name + "; it has " + portNames);
+    }
+    return servers.get(index).getPort();
   }
 
   /**
@@ -240,8 +275,10 @@ public final class XdsServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    server.shutdownNow();
-    await("gRPC server", () -> server.awaitTermination(millis(), TimeUnit.MILLISECONDS));
+    servers.forEach(Server::shutdownNow);
+    for (Server server : servers) {
+      await("gRPC server", () -> server.awaitTermination(millis(), TimeUnit.MILLISECONDS));
+    }
     stopThreads();
   }
 
@@ -445,6 +482,8 @@ public final class XdsServer implements AutoCloseable {
     private final Supplier<PushContext> contexts;
     private InetSocketAddress address = new InetSocketAddress(15010);
     private ServerCredentials credentials = InsecureServerCredentials.create();
+    private final List<XdsPort> ports = new ArrayList<>();
+    private TrustBundleSecret trustBundle = TrustBundleSecret.NONE;
     private ProxyLifecycleListener listener = ProxyLifecycleListener.NONE;
     private PluginMetrics metrics = new MetricRegistry();
     private Duration debounceQuiet = Duration.ofMillis(100);
@@ -469,6 +508,28 @@ public final class XdsServer implements AutoCloseable {
      */
     public Builder credentials(ServerCredentials credentials) {
       this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /**
+     * Serves on these ports instead of the one {@link #address} and {@link #credentials}
+     * describe: each port serves every discovery service (plus its own other services).
+     */
+    public Builder ports(List<XdsPort> ports) {
+      if (ports.isEmpty()) {
+        throw new IllegalArgumentException("an xDS server needs at least one port");
+      }
+      this.ports.clear();
+      this.ports.addAll(ports);
+      return this;
+    }
+
+    /**
+     * Serves the mesh's trust bundle to every client as the SDS secret {@value
+     * TrustBundleSecret#NAME} (read at each push). Default: no secret.
+     */
+    public Builder trustBundle(TrustBundleSecret trustBundle) {
+      this.trustBundle = Objects.requireNonNull(trustBundle, "trustBundle");
       return this;
     }
 

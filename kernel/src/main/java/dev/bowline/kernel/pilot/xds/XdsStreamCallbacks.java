@@ -2,6 +2,7 @@ package dev.bowline.kernel.pilot.xds;
 
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.pilot.xds.ProxyStatusTracker.Answer;
+import dev.bowline.spi.model.SpiffeId;
 import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
 import io.envoyproxy.controlplane.server.exception.RequestException;
 import io.envoyproxy.envoy.config.core.v3.Node;
@@ -18,8 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Hears every stream of the discovery server: registers a client when the first request of a
  * stream arrives (refusing a malformed node with {@code INVALID_ARGUMENT} and a message naming the
- * field), feeds the status tracker with requests and responses, counts responses and rejections,
- * and forgets a stream when it closes.
+ * field, and a node that claims another namespace or service account than the workload
+ * certificate of the stream proved with {@code PERMISSION_DENIED} naming both identities), feeds
+ * the status tracker with requests and responses, counts responses and rejections, and forgets a
+ * stream when it closes. Requests for the trust bundle secret ({@link TrustBundleSecret}) are
+ * answered from the same snapshots but not tracked.
  *
  * <p><b>Threading.</b> Called by java-control-plane on gRPC threads (and on the push thread for
  * responses a new snapshot triggers); thread-safe. It holds no lock while calling {@link Events}.
@@ -61,11 +65,17 @@ final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
 
   @Override
   public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
-    XdsResourceType type = typeOf(streamId, request.getTypeUrl());
+    // The trust bundle secret is served from the same snapshots but not tracked per type.
+    boolean secret = TrustBundleSecret.TYPE_URL.equals(request.getTypeUrl());
+    XdsResourceType type = secret ? null : typeOf(streamId, request.getTypeUrl());
     Optional<ProxyNode> known = proxies.nodeOfStream(streamId);
     ProxyNode node;
     if (known.isEmpty()) {
       node = announced(request.getNode());
+      Optional<AuthenticatedPeer> peer = AuthenticatedPeer.current();
+      if (peer.isPresent()) {
+        requireProvenIdentity(node, peer.get());
+      }
       ConnectedProxies.Change change = proxies.add(streamId, node);
       tracker.open(streamId, node.id());
       events.opened(node, change);
@@ -79,6 +89,13 @@ final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
                 + request.getNode().getId()
                 + "'; open a new stream for another node");
       }
+    }
+    if (secret) {
+      if (request.hasErrorDetail()) {
+        LOG.warn("{} rejected the trust bundle {}: {}", node.id(), TrustBundleSecret.NAME,
+            request.getErrorDetail().getMessage());
+      }
+      return;
     }
     Answer answer = tracker.onRequest(streamId, type, request);
     if (answer == Answer.NACK) {
@@ -151,8 +168,10 @@ final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
               + XdsResourceType.ENDPOINTS.typeUrl()
               + ", "
               + XdsResourceType.LISTENERS.typeUrl()
+              + ", "
+              + XdsResourceType.ROUTES.typeUrl()
               + " and "
-              + XdsResourceType.ROUTES.typeUrl());
+              + TrustBundleSecret.TYPE_URL);
     }
     return type.get();
   }
@@ -165,6 +184,34 @@ final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
       return ProxyNode.fromEnvoyNode(node);
     } catch (IllegalArgumentException e) {
       throw invalid("node '" + node.getId() + "': " + e.getMessage());
+    }
+  }
+
+  /**
+   * A client on the mutual TLS port registers only as the identity its certificate proves: the
+   * node's namespace and service account must be the certificate's.
+   */
+  private static void requireProvenIdentity(ProxyNode node, AuthenticatedPeer peer)
+      throws RequestException {
+    SpiffeId claimed;
+    try {
+      claimed =
+          SpiffeId.forServiceAccount(peer.id().trustDomain(), node.namespace(), node.serviceAccount());
+    } catch (IllegalArgumentException e) {
+      throw new RequestException(Status.PERMISSION_DENIED.withDescription(
+          "node '" + node.id() + "': " + e.getMessage() + "; its certificate proves " + peer.id()));
+    }
+    if (!claimed.equals(peer.id())) {
+      LOG.warn("refused node '{}': it claims {} but its certificate proves {}", node.id(), claimed, peer.id());
+      throw new RequestException(
+          Status.PERMISSION_DENIED.withDescription(
+              "node '"
+                  + node.id()
+                  + "' claims "
+                  + claimed
+                  + " (namespace and service account of its metadata) but its certificate proves "
+                  + peer.id()
+                  + "; a proxy registers only as the identity it proved"));
     }
   }
 

@@ -1,44 +1,33 @@
 package dev.bowline.plugins.ca.selfsigned;
 
 import dev.bowline.spi.plugin.PluginContext;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * Where the self-signed CA keeps its files: the {@value #FIELD} entry of the plugin's section of
- * the host configuration ({@code plugins.config.<plugin-id>.dataDir} in {@code bowline.yaml}), an
- * absolute or working-directory-relative path. It is required: a CA whose root changed on every
- * restart would break every workload's trust.
+ * Where the self-signed CA keeps its files: the plugin's data directory that the host gives it
+ * ({@link PluginContext#dataDirectory()}, {@code <data dir>/plugins/<plugin id>}, owner-only). A CA
+ * whose root changed on every restart would break every workload's trust, so a host without a
+ * data directory cannot run this CA.
  *
  * <p>Stateless and thread-safe.
  */
 final class DataDirectory {
 
-  static final String FIELD = "dataDir";
-
   private DataDirectory() {}
 
   /**
-   * The configured directory.
+   * The plugin's data directory.
    *
-   * @throws IllegalStateException naming {@code plugins.config.<id>.dataDir} when it is missing or
-   *     not a path
+   * @throws IllegalStateException when the host has none, saying so
    */
   static Path of(PluginContext context) {
-    String field = "plugins.config." + context.pluginId() + "." + FIELD;
-    Object value = context.config().get(FIELD);
-    if (!(value instanceof String text) || text.isBlank()) {
-      throw new IllegalStateException(
-          field
-              + ": required: the directory where the CA keeps its"
-              + " root certificate and key (made owner-only), "
-              + (value == null ? "but it is not set" : "as a string, not " + value));
-    }
     try {
-      return Path.of(text).toAbsolutePath().normalize();
-    } catch (InvalidPathException e) {
+      return context.dataDirectory();
+    } catch (IllegalStateException e) {
       throw new IllegalStateException(
-          field + ": '" + text + "' is not a path: " + e.getMessage(), e);
+          "the self-signed CA keeps its root certificate and key in the plugin's data directory: "
+              + e.getMessage(),
+          e);
     }
   }
 }

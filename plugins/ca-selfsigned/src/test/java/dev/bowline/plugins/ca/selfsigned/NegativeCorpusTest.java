@@ -98,7 +98,7 @@ class NegativeCorpusTest {
   private CertificateAuthority start(Path data, Map<String, Object> config) {
     SelfSignedCaFactory factory = new SelfSignedCaFactory();
     return factory.newAuthority(
-        factory.parseConfig(config).value(), new TestContext(Map.of("dataDir", data.toString())));
+        factory.parseConfig(config).value(), new TestContext(data));
   }
 
   @Test

@@ -26,7 +26,7 @@ class SelfSignedCaStorageTest {
 
   private CertificateAuthority start(Path dir, Map<String, Object> config) {
     return factory.newAuthority(
-        factory.parseConfig(config).value(), new TestContext(Map.of("dataDir", dir.toString())));
+        factory.parseConfig(config).value(), new TestContext(dir));
   }
 
   @Test
@@ -200,6 +200,6 @@ class SelfSignedCaStorageTest {
     assertThatThrownBy(
             () -> factory.newAuthority(SelfSignedCaConfig.DEFAULT, new TestContext(Map.of())))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("plugins.config.ca-selfsigned.dataDir");
+        .hasMessageContaining("no data directory");
   }
 }

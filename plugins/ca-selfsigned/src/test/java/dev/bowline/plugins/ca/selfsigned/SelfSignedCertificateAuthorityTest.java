@@ -38,7 +38,7 @@ class SelfSignedCertificateAuthorityTest {
     ca =
         factory.newAuthority(
             factory.parseConfig(Map.of()).value(),
-            new TestContext(Map.of("dataDir", dir.toString())));
+            new TestContext(dir));
   }
 
   @Test
