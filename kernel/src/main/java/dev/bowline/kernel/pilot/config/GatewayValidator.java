@@ -22,6 +22,7 @@ final class GatewayValidator {
 
   private static final List<String> TLS_MODES = List.of(
       "PASSTHROUGH", "SIMPLE", "MUTUAL", "AUTO_PASSTHROUGH", "ISTIO_MUTUAL", "OPTIONAL_MUTUAL");
+  private static final List<String> APPLIED_MODES = List.of("SIMPLE", "MUTUAL", "PASSTHROUGH");
   private static final List<String> TLS_VERSIONS =
       List.of("TLS_AUTO", "TLSV1_0", "TLSV1_1", "TLSV1_2", "TLSV1_3");
 
@@ -147,9 +148,8 @@ final class GatewayValidator {
         // PASSTHROUGH and AUTO_PASSTHROUGH do not terminate TLS.
       }
     }
-    if (!mode.equals("SIMPLE")) {
-      v.notApplied(field(path, "mode"), "Bowline terminates TLS on gateways in SIMPLE mode only"
-          + (tls.mode() == null ? " (PASSTHROUGH is the default when mode is absent)" : ""));
+    if (!APPLIED_MODES.contains(mode)) {
+      v.notApplied(field(path, "mode"), "Bowline's gateways serve SIMPLE, MUTUAL and PASSTHROUGH");
     }
     if (credential) {
       v.notApplied(field(path, "credentialName"), "Bowline reads serverCertificate and privateKey files");

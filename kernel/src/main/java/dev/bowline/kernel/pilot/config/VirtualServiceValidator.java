@@ -22,6 +22,8 @@ import dev.bowline.kernel.pilot.istio.VirtualService.HttpRouteDestination;
 import dev.bowline.kernel.pilot.istio.VirtualService.L4MatchAttributes;
 import dev.bowline.kernel.pilot.istio.VirtualService.RouteDestination;
 import dev.bowline.kernel.pilot.istio.VirtualService.TcpRoute;
+import dev.bowline.kernel.pilot.istio.VirtualService.TlsMatchAttributes;
+import dev.bowline.kernel.pilot.istio.VirtualService.TlsRoute;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,7 +63,7 @@ final class VirtualServiceValidator {
     for (int i = 0; i < vs.gateways().size(); i++) {
       GatewayReference.check(vs.gateways().get(i), index("spec.gateways", i), v);
     }
-    if (vs.http().isEmpty() && vs.tcp().isEmpty() && !isSet(vs.tls())) {
+    if (vs.http().isEmpty() && vs.tcp().isEmpty() && vs.tls().isEmpty()) {
       v.error("spec", "at least one of http, tcp or tls is required");
     }
     for (int i = 0; i < vs.http().size(); i++) {
@@ -70,6 +72,13 @@ final class VirtualServiceValidator {
     unreachableRules(vs.http(), v);
     for (int i = 0; i < vs.tcp().size(); i++) {
       tcpRoute(vs.tcp().get(i), index("spec.tcp", i), v);
+    }
+    for (int i = 0; i < vs.tls().size(); i++) {
+      tlsRoute(vs.tls().get(i), vs.hosts(), index("spec.tls", i), v);
+    }
+    if (appliesToMesh && !vs.tls().isEmpty()) {
+      v.notApplied("spec.tls", "for sidecars (mesh): tls rules apply to gateways' TLS servers in"
+          + " PASSTHROUGH mode");
     }
     ExportToValidator.check(vs.exportTo(), namespace, "spec.exportTo", false, true, v);
   }
@@ -351,19 +360,54 @@ final class VirtualServiceValidator {
   }
 
   private static void tcpRoute(TcpRoute r, String path, Validation v) {
-    if (r.route().isEmpty()) {
-      v.error(field(path, "route"), "at least one destination is required");
+    l4Destinations(r.route(), field(path, "route"), v);
+    for (int j = 0; j < r.match().size(); j++) {
+      l4Match(r.match().get(j), index(field(path, "match"), j), v);
+    }
+  }
+
+  private static void l4Destinations(List<RouteDestination> route, String path, Validation v) {
+    if (route.isEmpty()) {
+      v.error(path, "at least one destination is required");
     }
     int sum = 0;
-    for (int k = 0; k < r.route().size(); k++) {
-      RouteDestination d = r.route().get(k);
-      String at = index(field(path, "route"), k);
+    for (int k = 0; k < route.size(); k++) {
+      RouteDestination d = route.get(k);
+      String at = index(path, k);
       destination(d.destination(), field(at, "destination"), v);
       sum += weight(d.weight(), field(at, "weight"), v);
     }
-    weights(r.route().size(), sum, field(path, "route"), v);
+    weights(route.size(), sum, path, v);
+  }
+
+  /**
+   * Istio's rules for a TLS rule: at least one match, each naming SNI hosts that the
+   * VirtualService's hosts cover; L4 conditions as for TCP.
+   */
+  private static void tlsRoute(TlsRoute r, List<String> hosts, String path, Validation v) {
+    l4Destinations(r.route(), field(path, "route"), v);
+    if (r.match().isEmpty()) {
+      v.error(field(path, "match"), "a TLS rule needs at least one match (with sniHosts)");
+    }
     for (int j = 0; j < r.match().size(); j++) {
-      l4Match(r.match().get(j), index(field(path, "match"), j), v);
+      TlsMatchAttributes m = r.match().get(j);
+      String at = index(field(path, "match"), j);
+      if (m.sniHosts().isEmpty()) {
+        v.error(field(at, "sniHosts"), "at least one SNI host is required");
+      }
+      for (int k = 0; k < m.sniHosts().size(); k++) {
+        String sni = m.sniHosts().get(k);
+        String sniPath = index(field(at, "sniHosts"), k);
+        var error = HostNames.wildcardDomainError(sni);
+        if (error.isPresent()) {
+          v.error(sniPath, error.get());
+        } else if (hosts.stream().noneMatch(h -> HostNames.matches(h, sni))) {
+          v.error(sniPath, "\"" + sni + "\" is not covered by the VirtualService's hosts "
+              + hosts);
+        }
+      }
+      l4Match(new L4MatchAttributes(m.destinationSubnets(), m.port(), m.sourceLabels(),
+          m.gateways(), m.sourceNamespace(), null), at, v);
     }
   }
 

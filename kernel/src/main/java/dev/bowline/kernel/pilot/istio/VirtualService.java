@@ -11,7 +11,7 @@ import java.util.Map;
  * @param gateways the gateways and sidecars ({@code mesh}) the rules apply to; empty means mesh
  * @param http HTTP rules, evaluated in order, the first match winning
  * @param tcp TCP rules
- * @param tls TLS (SNI) rules, not applied by Bowline yet
+ * @param tls TLS rules, matched by SNI: applied on gateways' TLS servers in PASSTHROUGH mode
  * @param exportTo the namespaces that see the resource; empty means all
  */
 public record VirtualService(
@@ -19,7 +19,7 @@ public record VirtualService(
     List<String> gateways,
     List<HttpRoute> http,
     List<TcpRoute> tcp,
-    JsonNode tls,
+    List<TlsRoute> tls,
     List<String> exportTo) {
 
   public VirtualService {
@@ -27,7 +27,32 @@ public record VirtualService(
     gateways = Lists.of(gateways);
     http = Lists.of(http);
     tcp = Lists.of(tcp);
+    tls = Lists.of(tls);
     exportTo = Lists.of(exportTo);
+  }
+
+  /** One TLS rule: connections whose ClientHello one of {@code match} describes go to {@code route}. */
+  public record TlsRoute(List<TlsMatchAttributes> match, List<RouteDestination> route) {
+    public TlsRoute {
+      match = Lists.of(match);
+      route = Lists.of(route);
+    }
+  }
+
+  /** Istio's {@code TLSMatchAttributes}: the SNI names (required) and L4 conditions. */
+  public record TlsMatchAttributes(
+      List<String> sniHosts,
+      List<String> destinationSubnets,
+      int port,
+      Map<String, String> sourceLabels,
+      List<String> gateways,
+      String sourceNamespace) {
+    public TlsMatchAttributes {
+      sniHosts = Lists.of(sniHosts);
+      destinationSubnets = Lists.of(destinationSubnets);
+      sourceLabels = sourceLabels == null ? Map.of() : Map.copyOf(sourceLabels);
+      gateways = Lists.of(gateways);
+    }
   }
 
   /** One HTTP rule: when one of {@code match} holds (or it is empty), what to do. */

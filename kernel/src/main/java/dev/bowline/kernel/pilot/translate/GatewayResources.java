@@ -56,8 +56,11 @@ import org.slf4j.LoggerFactory;
  *       a filter chain matched by SNI on its hosts; a single one takes every connection.
  *   <li>TCP servers: a {@code tcp_proxy} listener per port, from the {@code tcp} rules of the bound
  *       VirtualServices ({@link GatewayTcpListeners}).
- *   <li>Left out with a warning: TLS servers, PASSTHROUGH and ISTIO_MUTUAL modes, and {@code
- *       credentialName} (SDS): Bowline's proxy takes certificate files only.
+ *   <li>TLS and HTTPS servers in PASSTHROUGH mode (Istio's default): routed by SNI through the
+ *       {@code tls} rules of the bound VirtualServices, the connection proxied still encrypted
+ *       ({@link GatewayTlsPassthroughListeners}).
+ *   <li>Left out with a warning: ISTIO_MUTUAL and AUTO_PASSTHROUGH modes, and {@code
+ *       credentialName} (SDS): Bowline's gateways take certificate files only.
  * </ul>
  *
  * Stateless.
@@ -120,6 +123,11 @@ final class GatewayResources {
             .ifPresent(listeners::add);
         continue;
       }
+      if (GatewayTlsPassthroughListeners.passesThrough(e.getValue().get(0))) {
+        GatewayTlsPassthroughListeners.listener(index, rules, e.getValue(), port, namespace, labels)
+            .ifPresent(listeners::add);
+        continue;
+      }
       List<BoundServer> servers = usable(e.getValue(), port);
       if (servers.isEmpty()) {
         continue;
@@ -173,9 +181,14 @@ final class GatewayResources {
     }
     // Istio's default mode is PASSTHROUGH.
     String mode = tls.mode() == null ? "PASSTHROUGH" : tls.mode().toUpperCase(Locale.ROOT);
+    if (mode.equals("PASSTHROUGH")) {
+      log.warn("{}.mode: PASSTHROUGH{}, but this port terminates TLS (an earlier server's mode);"
+          + " server left out", where, tls.mode() == null ? " (the default)" : "");
+      return false;
+    }
     if (!mode.equals("SIMPLE") && !mode.equals("MUTUAL")) {
-      log.warn("{}.mode: {}{} is not supported by Bowline yet (SIMPLE, MUTUAL); server left out",
-          where, mode, tls.mode() == null ? " (the default)" : "");
+      log.warn("{}.mode: {} is not supported by Bowline yet (SIMPLE, MUTUAL, PASSTHROUGH); server"
+          + " left out", where, mode);
       return false;
     }
     if (isBlank(tls.serverCertificate()) || isBlank(tls.privateKey())) {

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a VirtualService {@code tcp} rule into Envoy's {@code tcp_proxy}, for gateways' TCP servers
- * and sidecars' TCP egress listeners alike: one destination is the proxy's {@code cluster},
+ * Turns a VirtualService {@code tcp} or {@code tls} rule into Envoy's {@code tcp_proxy}, for
+ * gateways' TCP and TLS passthrough servers and sidecars' TCP egress listeners alike: one destination is the proxy's {@code cluster},
  * several its {@code weighted_clusters} (weight-0 destinations left out; all unweighted: equal
  * shares). Stateless.
  */
@@ -40,8 +40,19 @@ final class TcpProxies {
       VirtualServiceRoutes rules,
       String statPrefix,
       String where) {
+    return of(rule.route(), vs, scope, rules, statPrefix, where);
+  }
+
+  /** The {@code tcp_proxy} to {@code route}, the destinations of a {@code tcp} or {@code tls} rule. */
+  static Optional<TcpProxy> of(
+      List<RouteDestination> route,
+      IndexedVirtualService vs,
+      RouteScope scope,
+      VirtualServiceRoutes rules,
+      String statPrefix,
+      String where) {
     List<RouteDestination> destinations = new ArrayList<>();
-    for (RouteDestination d : rule.route()) {
+    for (RouteDestination d : route) {
       if (d == null || d.destination() == null || d.destination().host() == null) {
         log.warn("{}: a destination without host is left out", where);
       } else {

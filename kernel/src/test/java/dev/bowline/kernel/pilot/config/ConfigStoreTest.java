@@ -88,7 +88,8 @@ class ConfigStoreTest {
     List<ApplyOutcome> accepted = store.apply("ratings.yaml", withTls, "api");
     assertThat(accepted.get(0).action()).isEqualTo(Action.CREATED);
     assertThat(accepted.get(0).warningMessages()).containsExactly(
-        "VirtualService default/ratings: spec.tls: not applied by Bowline yet (accepted and stored)");
+        "VirtualService default/ratings: spec.tls: not applied by Bowline yet (accepted and stored):"
+            + " for sidecars (mesh): tls rules apply to gateways' TLS servers in PASSTHROUGH mode");
 
     List<ApplyOutcome> rejected = store.apply("ratings.yaml",
         withTls.replace("hosts:\n  - ratings\n", "hosts: []\n"), "api");

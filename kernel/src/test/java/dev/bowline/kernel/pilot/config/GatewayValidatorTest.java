@@ -102,11 +102,13 @@ class GatewayValidatorTest {
   @Test
   void warnsAboutTlsModesNotApplied() {
     assertThat(warnings(server("{number: 443, name: tls, protocol: TLS}", "tls: {mode: PASSTHROUGH}")))
-        .containsExactly("spec.servers[0].tls.mode: not applied by Bowline yet (accepted and stored): Bowline"
-            + " terminates TLS on gateways in SIMPLE mode only");
-    assertThat(warnings(server("{number: 443, name: https, protocol: HTTPS}", "tls: {credentialName: c}")))
-        .contains("spec.servers[0].tls.mode: not applied by Bowline yet (accepted and stored): Bowline terminates"
-            + " TLS on gateways in SIMPLE mode only (PASSTHROUGH is the default when mode is absent)");
+        .as("PASSTHROUGH is served").isEmpty();
+    assertThat(warnings(server("{number: 443, name: https, protocol: HTTPS}",
+        "tls: {mode: MUTUAL, serverCertificate: /a, privateKey: /b, caCertificates: /c}")))
+        .as("MUTUAL is served").isEmpty();
+    assertThat(warnings(server("{number: 443, name: tls, protocol: TLS}", "tls: {mode: AUTO_PASSTHROUGH}")))
+        .containsExactly("spec.servers[0].tls.mode: not applied by Bowline yet (accepted and stored): Bowline's"
+            + " gateways serve SIMPLE, MUTUAL and PASSTHROUGH");
     assertThat(errors(server("{number: 443, name: https, protocol: HTTPS}", "tls: {mode: MUTUAL, serverCertificate: a,"
         + " privateKey: b}"))).containsExactly(
             "spec.servers[0].tls.caCertificates: required in MUTUAL mode (or set credentialName)");

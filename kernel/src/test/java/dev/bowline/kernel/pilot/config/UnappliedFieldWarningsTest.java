@@ -44,8 +44,9 @@ class UnappliedFieldWarningsTest {
 
     assertThat(errors(yaml)).isEmpty();
     assertThat(warnings(yaml)).as("mirrors, CORS and direct response bodies are applied").containsExactly(
-        "spec.http[0].match[0].statPrefix: " + NOT_APPLIED,
-        "spec.tls: " + NOT_APPLIED);
+        "spec.tls: " + NOT_APPLIED
+            + ": for sidecars (mesh): tls rules apply to gateways' TLS servers in PASSTHROUGH mode",
+        "spec.http[0].match[0].statPrefix: " + NOT_APPLIED);
   }
 
   @Test

@@ -265,4 +265,33 @@ class VirtualServiceValidatorTest {
         .containsExactly("spec.http[1]: never used: http[0] has no match and takes every request; only the last"
             + " rule can have no match");
   }
+
+  @Test
+  void tlsRulesNeedSniHostsTheVirtualServiceCovers() {
+    String ok = virtualService("""
+        hosts: ["*.example.com"]
+        gateways: [edge]
+        tls:
+        - match: [{sniHosts: [a.example.com], port: 443, gateways: [edge]}]
+          route: [{destination: {host: a.default.svc.cluster.local}}]
+        """);
+    assertThat(errors(ok)).isEmpty();
+    assertThat(warnings(ok)).isEmpty();
+
+    String bad = virtualService("""
+        hosts: [a.example.com]
+        gateways: [edge]
+        tls:
+        - route: [{destination: {host: a}}]
+        - match: [{sniHosts: []}, {sniHosts: [b.example.com, "bad host"], port: 70000}]
+          route: [{destination: {host: a}, weight: 50}, {destination: {host: b}, weight: 40}]
+        """);
+    assertThat(errors(bad))
+        .anySatisfy(e -> assertThat(e).startsWith("spec.tls[0].match: a TLS rule needs at least one match"))
+        .anySatisfy(e -> assertThat(e).startsWith("spec.tls[1].match[0].sniHosts: at least one"))
+        .anySatisfy(e -> assertThat(e).startsWith("spec.tls[1].match[1].sniHosts[0]").contains("not covered"))
+        .anySatisfy(e -> assertThat(e).startsWith("spec.tls[1].match[1].sniHosts[1]"))
+        .anySatisfy(e -> assertThat(e).startsWith("spec.tls[1].match[1].port"))
+        .anySatisfy(e -> assertThat(e).startsWith("spec.tls[1].route"));
+  }
 }
