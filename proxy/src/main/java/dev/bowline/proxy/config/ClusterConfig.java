@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param dns for STRICT_DNS and LOGICAL_DNS clusters, the names to resolve and how; then
  *     {@code assignment} is empty and the cluster manager fills the hosts in by resolving
  * @param health outlier detection, active health checking and the panic threshold
+ * @param socketMatches {@code transport_socket_matches}, in order: sockets chosen per endpoint
+ *     before {@code tls}
  */
 public record ClusterConfig(
     String name,
@@ -41,7 +43,8 @@ public record ClusterConfig(
     Duration idleTimeout,
     int maxRequestsPerConnection,
     Optional<DnsSettings> dns,
-    HealthPolicy health) {
+    HealthPolicy health,
+    List<TransportSocketMatch> socketMatches) {
 
   public ClusterConfig {
     Objects.requireNonNull(name, "name");
@@ -56,6 +59,26 @@ public record ClusterConfig(
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(health, "health");
+    socketMatches = List.copyOf(socketMatches);
+  }
+
+  /** A cluster with one transport socket for every endpoint ({@code transport_socket_matches} empty). */
+  public ClusterConfig(
+      String name,
+      Discovery discovery,
+      LoadAssignment assignment,
+      String lbPolicy,
+      Map<String, Object> lbConfig,
+      Duration connectTimeout,
+      UpstreamProtocol protocol,
+      Optional<TlsClientConfig> tls,
+      CircuitBreakerLimits limits,
+      Duration idleTimeout,
+      int maxRequestsPerConnection,
+      Optional<DnsSettings> dns,
+      HealthPolicy health) {
+    this(name, discovery, assignment, lbPolicy, lbConfig, connectTimeout, protocol, tls, limits,
+        idleTimeout, maxRequestsPerConnection, dns, health, List.of());
   }
 
   /** A cluster without outlier detection or health checks, endpoints all at priority 0. */
@@ -101,7 +124,7 @@ public record ClusterConfig(
   /** This cluster with other endpoints (as EDS gives them); everything else stays. */
   public ClusterConfig withAssignment(LoadAssignment next) {
     return new ClusterConfig(name, discovery, next, lbPolicy, lbConfig, connectTimeout, protocol,
-        tls, limits, idleTimeout, maxRequestsPerConnection, dns, health);
+        tls, limits, idleTimeout, maxRequestsPerConnection, dns, health, socketMatches);
   }
 
   /**

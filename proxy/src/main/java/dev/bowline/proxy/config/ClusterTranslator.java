@@ -2,6 +2,7 @@ package dev.bowline.proxy.config;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Value;
 import dev.bowline.proxy.config.ClusterConfig.CircuitBreakerLimits;
 import dev.bowline.proxy.config.ClusterConfig.Discovery;
 import dev.bowline.proxy.config.ClusterConfig.DnsLookupFamily;
@@ -10,10 +11,14 @@ import dev.bowline.proxy.config.ClusterConfig.HealthPolicy;
 import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Translates one Envoy v3 {@code Cluster} (from a bootstrap's {@code static_resources} or, later,
@@ -33,7 +38,8 @@ import java.util.Optional;
  * HashBalancerConfig}); circuit breakers of
  * priority DEFAULT; HTTP/1.1 or HTTP/2 upstream from
  * {@code typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]}
- * or the legacy {@code http2_protocol_options}; TLS origination; {@code outlier_detection} (see
+ * or the legacy {@code http2_protocol_options}; TLS origination, also per endpoint through {@code
+ * transport_socket_matches} ({@link TransportSocketMatch}); {@code outlier_detection} (see
  * {@link OutlierDetectionTranslator}), one active health check (see {@link
  * HealthCheckTranslator}) and {@code common_lb_config.healthy_panic_threshold}. Defaults are
  * Envoy's: connect timeout 5 s, idle timeout 1 h, no request limit per connection, thresholds
@@ -42,6 +48,9 @@ import java.util.Optional;
  * <p>Pure and stateless: safe to call from any thread.
  */
 public final class ClusterTranslator {
+
+  /** Envoy's plaintext transport socket, as a {@code transport_socket_matches} entry names it. */
+  static final String RAW_BUFFER_SOCKET = "envoy.transport_sockets.raw_buffer";
 
   /** Envoy's default connect timeout. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -94,6 +103,7 @@ public final class ClusterTranslator {
         limits(cluster.getCircuitBreakers(), Problems.join(path, "circuit_breakers"), problems);
     UpstreamHttpOptions http = UpstreamHttpOptions.read(cluster, path, problems);
     Optional<TlsClientConfig> tls = tls(cluster, path, problems);
+    List<TransportSocketMatch> socketMatches = socketMatches(cluster, path, problems);
     HealthPolicy health = health(cluster, http, path, problems);
     if (problems.size() > before || discovery == null || lbPolicy == null || http == null
         || health == null) {
@@ -112,7 +122,44 @@ public final class ClusterTranslator {
         http.idleTimeout(),
         http.maxRequestsPerConnection(),
         dns,
-        health);
+        health,
+        socketMatches);
+  }
+
+  /**
+   * {@code transport_socket_matches}: each a name, a {@code match} of string values and a socket,
+   * TLS ({@link #TLS_SOCKET}) or plaintext ({@code envoy.transport_sockets.raw_buffer}).
+   */
+  private static List<TransportSocketMatch> socketMatches(
+      Cluster cluster, String path, Problems problems) {
+    List<TransportSocketMatch> out = new ArrayList<>();
+    for (int i = 0; i < cluster.getTransportSocketMatchesCount(); i++) {
+      Cluster.TransportSocketMatch m = cluster.getTransportSocketMatches(i);
+      String at = Problems.index(Problems.join(path, "transport_socket_matches"), i);
+      int before = problems.size();
+      Map<String, String> match = new TreeMap<>();
+      m.getMatch().getFieldsMap().forEach((key, value) -> {
+        if (value.getKindCase() == Value.KindCase.STRING_VALUE) {
+          match.put(key, value.getStringValue());
+        } else {
+          problems.add(Problems.join(Problems.join(at, "match"), key),
+              "must be a string (endpoints' transport socket labels are strings)");
+        }
+      });
+      Optional<TlsClientConfig> tls = Optional.empty();
+      TransportSocket socket = m.getTransportSocket();
+      if (!socket.getName().equals(RAW_BUFFER_SOCKET) || socket.hasTypedConfig()) {
+        tls = socketTls(socket, Problems.join(at, "transport_socket"), problems);
+        if (tls.isEmpty() && problems.size() == before) {
+          problems.add(Problems.join(at, "transport_socket"), "required: "
+              + FilterChainTranslator.TLS_TRANSPORT_SOCKET + " or " + RAW_BUFFER_SOCKET);
+        }
+      }
+      if (problems.size() == before) {
+        out.add(new TransportSocketMatch(m.getName(), match, tls));
+      }
+    }
+    return out;
   }
 
   /**
@@ -313,8 +360,11 @@ public final class ClusterTranslator {
     if (!cluster.hasTransportSocket()) {
       return Optional.empty();
     }
-    String socketPath = Problems.join(path, "transport_socket");
-    var socket = cluster.getTransportSocket();
+    return socketTls(cluster.getTransportSocket(), Problems.join(path, "transport_socket"), problems);
+  }
+
+  private static Optional<TlsClientConfig> socketTls(
+      TransportSocket socket, String socketPath, Problems problems) {
     if (!socket.hasTypedConfig()) {
       problems.add(socketPath, "transport socket '" + socket.getName() + "' is not supported by"
           + " Bowline yet: use " + FilterChainTranslator.TLS_TRANSPORT_SOCKET

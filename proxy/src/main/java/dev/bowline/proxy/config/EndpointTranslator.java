@@ -1,5 +1,6 @@
 package dev.bowline.proxy.config;
 
+import com.google.protobuf.Value;
 import dev.bowline.spi.model.Endpoint;
 import dev.bowline.spi.model.HealthStatus;
 import dev.bowline.spi.model.Locality;
@@ -9,6 +10,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Translates a {@code ClusterLoadAssignment} (a STATIC cluster's {@code load_assignment}, or an
@@ -124,11 +126,39 @@ public final class EndpointTranslator {
         ProtoValues.uint32(host.hasLoadBalancingWeight(), host.getLoadBalancingWeight(), 1, 1,
             Integer.MAX_VALUE, Problems.join(path, "load_balancing_weight"), problems);
     HealthStatus health = health(host, Problems.join(path, "health_status"), problems);
+    Map<String, String> labels = socketLabels(host, Problems.join(path, "metadata"), problems);
     if (problems.size() > before || address == null) {
       return null;
     }
     String literal = host.getEndpoint().getAddress().getSocketAddress().getAddress();
-    return new Endpoint(literal, address.getPort(), Map.of(), locality, weight, health);
+    return new Endpoint(literal, address.getPort(), labels, locality, weight, health);
+  }
+
+  /**
+   * The endpoint's transport socket labels: the string fields of {@code
+   * metadata.filter_metadata["envoy.transport_socket_match"]}, which a cluster's {@code
+   * transport_socket_matches} select on. Other metadata is refused by the supported-fields check:
+   * nothing in Bowline's proxy reads it.
+   */
+  private static Map<String, String> socketLabels(LbEndpoint host, String path, Problems problems) {
+    if (!host.hasMetadata()) {
+      return Map.of();
+    }
+    Map<String, String> labels = new TreeMap<>();
+    host.getMetadata().getFilterMetadataMap().forEach((namespace, struct) -> {
+      String at = Problems.join(path, "filter_metadata[\"" + namespace + "\"]");
+      if (!namespace.equals(TransportSocketMatch.METADATA_NAMESPACE)) {
+        return; // refused by the supported-fields check
+      }
+      struct.getFieldsMap().forEach((key, value) -> {
+        if (value.getKindCase() == Value.KindCase.STRING_VALUE) {
+          labels.put(key, value.getStringValue());
+        } else {
+          problems.add(Problems.join(at, key), "must be a string");
+        }
+      });
+    });
+    return labels;
   }
 
   private static HealthStatus health(LbEndpoint host, String path, Problems problems) {

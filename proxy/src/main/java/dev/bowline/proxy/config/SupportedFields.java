@@ -306,7 +306,11 @@ final class SupportedFields {
               "endpoints[].lb_endpoints[].endpoint.address.socket_address.address",
               "endpoints[].lb_endpoints[].endpoint.address.socket_address.port_value",
               "endpoints[].lb_endpoints[].load_balancing_weight",
-              "endpoints[].lb_endpoints[].health_status",
+              "endpoints[].lb_endpoints[].health_status")
+          // transport socket labels (string values, checked by the translator)
+          .subtree("endpoints[].lb_endpoints[].metadata.filter_metadata[\""
+              + TransportSocketMatch.METADATA_NAMESPACE + "\"]")
+          .leaf(
               "policy.overprovisioning_factor",
               "policy.weighted_priority_health")
           .build();
@@ -407,6 +411,9 @@ final class SupportedFields {
           .leaf("http2_protocol_options", "max_requests_per_connection") // legacy forms
           .leaf("transport_socket.name")
           .any("transport_socket.typed_config", UPSTREAM_TLS)
+          .leaf("transport_socket_matches[].name", "transport_socket_matches[].transport_socket.name")
+          .subtree("transport_socket_matches[].match") // string values, checked by the translator
+          .any("transport_socket_matches[].transport_socket.typed_config", UPSTREAM_TLS)
           .nested("outlier_detection", OUTLIER_DETECTION)
           .nested("health_checks[]", HEALTH_CHECK)
           .leaf("common_lb_config.healthy_panic_threshold.value")

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.tcp;
 
+import dev.bowline.proxy.tls.ClientTlsContext;
 import dev.bowline.proxy.upstream.Cluster;
 import dev.bowline.proxy.upstream.ClusterHost;
 import dev.bowline.spi.lb.PickContext;
@@ -19,6 +20,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -331,8 +333,9 @@ final class TcpProxySession {
     @Override
     protected void initChannel(Channel ch) {
       ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-      if (cluster.tls().isPresent()) {
-        SslHandler ssl = cluster.tls().get().newHandler(ch.alloc(), host.endpoint().address(), host.endpoint().port());
+      Optional<ClientTlsContext> tls = cluster.tls(host.endpoint());
+      if (tls.isPresent()) {
+        SslHandler ssl = tls.get().newHandler(ch.alloc(), host.endpoint().address(), host.endpoint().port());
         // As in Envoy, the connect timeout covers the TLS handshake too.
         ssl.setHandshakeTimeoutMillis(Math.max(1, cluster.config().connectTimeout().toMillis()));
         ch.pipeline().addLast(UPSTREAM_TLS, ssl);

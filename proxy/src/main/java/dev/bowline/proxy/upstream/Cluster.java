@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Cluster {
 
   private final ClusterConfig config;
-  private final java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls;
+  private final EndpointTls tls;
   private final LoadBalancer balancer;
   private final MetricRegistry metrics;
   private final ClusterStats stats;
@@ -86,7 +86,7 @@ public final class Cluster {
   Cluster(
       ClusterConfig config,
       LoadBalancer balancer,
-      java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls,
+      EndpointTls tls,
       MetricRegistry metrics,
       HealthRuntime runtime) {
     this.config = config;
@@ -116,7 +116,7 @@ public final class Cluster {
                 runtime.loops().orElseThrow(() -> new IllegalStateException(
                     "cluster " + config.name() + ": health checks need the proxy's event loops")),
                 probeConnector(runtime.connector(), config.connectTimeout()),
-                tls,
+                host -> tls.forEndpoint(host.endpoint()),
                 () -> stats.connectionsOpened() > 0,
                 healthCheckStats,
                 this::hostChecked))
@@ -191,7 +191,15 @@ public final class Cluster {
    * each upstream connection's pipeline and wait for its handshake before sending.
    */
   public java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls() {
-    return tls;
+    return tls.fallback();
+  }
+
+  /**
+   * TLS origination to {@code endpoint}: chosen by the cluster's {@code transport_socket_matches}
+   * from the endpoint's transport-socket labels, else {@link #tls()}.
+   */
+  public java.util.Optional<dev.bowline.proxy.tls.ClientTlsContext> tls(Endpoint endpoint) {
+    return tls.forEndpoint(endpoint);
   }
 
   /** The cluster's name. */

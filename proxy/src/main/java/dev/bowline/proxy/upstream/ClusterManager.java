@@ -4,6 +4,7 @@ import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.proxy.config.TlsClientConfig;
+import dev.bowline.proxy.config.TransportSocketMatch;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tls.ClientTlsContext;
 import dev.bowline.proxy.tls.ClientTlsContexts;
@@ -187,15 +188,12 @@ public final class ClusterManager implements AutoCloseable {
         continue;
       }
       Optional<LoadBalancer> balancer = newBalancer(config, problems);
-      Optional<ClientTlsContext> tls = Optional.empty();
-      if (config.tls().isPresent()) {
-        try {
-          tls = Optional.of(ClientTlsContexts.build(originationTls(config),
-              "cluster " + config.name() + ": transport_socket", workloadSecrets));
-        } catch (ConfigException e) {
-          problems.addAll(e.problems());
-          continue;
-        }
+      EndpointTls tls;
+      try {
+        tls = endpointTls(config);
+      } catch (ConfigException e) {
+        problems.addAll(e.problems());
+        continue;
       }
       if (balancer.isPresent()) {
         if (config.health().healthCheck().isPresent() && health.loops().isEmpty()) {
@@ -318,13 +316,33 @@ public final class ClusterManager implements AutoCloseable {
     }
   }
 
+  /** The cluster's origination contexts: its {@code transport_socket} and each socket match's. */
+  private EndpointTls endpointTls(ClusterConfig config) throws ConfigException {
+    String where = "cluster " + config.name() + ": ";
+    Optional<ClientTlsContext> fallback = Optional.empty();
+    if (config.tls().isPresent()) {
+      fallback = Optional.of(ClientTlsContexts.build(
+          originationTls(config, config.tls().get()), where + "transport_socket", workloadSecrets));
+    }
+    List<EndpointTls.Matched> matches = new ArrayList<>();
+    for (int i = 0; i < config.socketMatches().size(); i++) {
+      TransportSocketMatch m = config.socketMatches().get(i);
+      Optional<ClientTlsContext> tls = Optional.empty();
+      if (m.tls().isPresent()) {
+        tls = Optional.of(ClientTlsContexts.build(originationTls(config, m.tls().get()),
+            where + "transport_socket_matches[" + i + "].transport_socket", workloadSecrets));
+      }
+      matches.add(new EndpointTls.Matched(m, tls));
+    }
+    return new EndpointTls(fallback, matches);
+  }
+
   /**
    * The cluster's TLS settings as origination uses them: an HTTP/2 cluster that configures no ALPN
    * protocols offers {@code h2}, as Envoy's HTTP/2 connection pool does, so that TLS servers that
    * choose the protocol by ALPN (most gRPC servers) speak HTTP/2.
    */
-  static TlsClientConfig originationTls(ClusterConfig config) {
-    TlsClientConfig tls = config.tls().orElseThrow();
+  private static TlsClientConfig originationTls(ClusterConfig config, TlsClientConfig tls) {
     if (config.protocol() != ClusterConfig.UpstreamProtocol.HTTP2 || !tls.alpn().isEmpty()) {
       return tls;
     }

@@ -165,7 +165,7 @@ public final class Http1ConnectionPool implements ConnectionPool {
               @Override
               protected void initChannel(Channel ch) {
                 cluster
-                    .tls()
+                    .tls(host.endpoint())
                     .ifPresent(
                         tls ->
                             ch.pipeline()

@@ -84,7 +84,7 @@ final class MultiplexedConnection implements UpstreamConnection.Owner {
                   @Override
                   protected void initChannel(Channel ch) {
                     cluster
-                        .tls()
+                        .tls(host.endpoint())
                         .ifPresent(
                             tls ->
                                 ch.pipeline()

@@ -253,4 +253,53 @@ class ClusterTranslatorTest {
     assertThat(tls.clientCertificate()).isEmpty();
     assertThat(tls.alpn()).containsExactly("h2", "http/1.1");
   }
+
+  @Test
+  void transportSocketMatchesChooseASocketPerEndpoint() throws Exception {
+    Cluster cluster = TestProtos.yaml("""
+        name: outbound|80||api.shop.svc.cluster.local
+        type: EDS
+        transport_socket_matches:
+        - name: tlsMode-istio
+          match: { tlsMode: istio }
+          transport_socket:
+            name: envoy.transport_sockets.tls
+            typed_config:
+              "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+              common_tls_context:
+                validation_context:
+                  match_subject_alt_names: [{ exact: "spiffe://cluster.local/ns/shop/sa/api" }]
+        - name: tlsMode-disabled
+          match: {}
+          transport_socket: { name: envoy.transport_sockets.raw_buffer }
+        """, Cluster.newBuilder());
+
+    ClusterConfig config = ClusterTranslator.translate(cluster, "");
+
+    assertThat(config.tls()).isEmpty();
+    assertThat(config.socketMatches()).hasSize(2);
+    TransportSocketMatch istio = config.socketMatches().get(0);
+    assertThat(istio.match()).isEqualTo(Map.of("tlsMode", "istio"));
+    assertThat(istio.tls().orElseThrow().subjectAltNames())
+        .containsExactly("spiffe://cluster.local/ns/shop/sa/api");
+    assertThat(istio.matches(Map.of("tlsMode", "istio", "other", "x"))).isTrue();
+    assertThat(istio.matches(Map.of())).isFalse();
+    assertThat(config.socketMatches().get(1).tls()).isEmpty();
+    assertThat(config.socketMatches().get(1).matches(Map.of())).isTrue();
+
+    Cluster bad = TestProtos.yaml("""
+        name: c
+        type: EDS
+        transport_socket_matches:
+        - name: m
+          match: { tlsMode: 1 }
+          transport_socket: { name: envoy.transport_sockets.alts }
+        """, Cluster.newBuilder());
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> ClusterTranslator.translate(bad, "c"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+        .startsWith("c.transport_socket_matches[0].match.tlsMode: must be a string"));
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p)
+        .startsWith("c.transport_socket_matches[0].transport_socket"));
+  }
 }

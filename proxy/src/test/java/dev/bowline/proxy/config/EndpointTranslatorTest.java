@@ -32,6 +32,38 @@ class EndpointTranslatorTest {
   }
 
   @Test
+  void transportSocketLabelsComeFromTheEndpointsMetadata() throws Exception {
+    ClusterLoadAssignment assignment = TestProtos.yaml("""
+        cluster_name: outbound|8080||api.default.svc.cluster.local
+        endpoints:
+        - lb_endpoints:
+          - endpoint: { address: { socket_address: { address: 10.4.0.7, port_value: 15006 } } }
+            metadata: { filter_metadata: { envoy.transport_socket_match: { tlsMode: istio } } }
+          - endpoint: { address: { socket_address: { address: 10.4.0.8, port_value: 8080 } } }
+        """, ClusterLoadAssignment.newBuilder());
+
+    assertThat(EndpointTranslator.translate(assignment, "")).extracting(Endpoint::labels)
+        .containsExactly(Map.of("tlsMode", "istio"), Map.of());
+
+    ClusterLoadAssignment foreign = TestProtos.yaml("""
+        cluster_name: c
+        endpoints:
+        - lb_endpoints:
+          - endpoint: { address: { socket_address: { address: 10.4.0.7, port_value: 15006 } } }
+            metadata:
+              filter_metadata:
+                istio: { workload: reviews-v1 }
+                envoy.transport_socket_match: { tlsMode: 1 }
+        """, ClusterLoadAssignment.newBuilder());
+    ConfigException e = catchThrowableOfType(ConfigException.class,
+        () -> EndpointTranslator.translate(foreign, "cla"));
+    assertThat(e.problems()).containsExactlyInAnyOrder(
+        "cla.endpoints[0].lb_endpoints[0].metadata.filter_metadata[\"istio\"]: not supported by Bowline yet",
+        "cla.endpoints[0].lb_endpoints[0].metadata.filter_metadata[\"envoy.transport_socket_match\"]"
+            + ".tlsMode: must be a string");
+  }
+
+  @Test
   void keepsEachEndpointsPriorityAndThePolicy() throws Exception {
     // What Istio writes for locality failover: the proxy's own zone at priority 0, the rest of its
     // region at 1, other regions at 2.

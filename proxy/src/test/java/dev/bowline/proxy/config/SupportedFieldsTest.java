@@ -153,8 +153,8 @@ class SupportedFieldsTest {
             "static_resources.clusters[0].outlier_detection.monitors: not supported by Bowline yet",
             "static_resources.clusters[0].circuit_breakers.thresholds[0].retry_budget:"
                 + " not supported by Bowline yet",
-            "static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].metadata:"
-                + " not supported by Bowline yet",
+            "static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[0].metadata"
+                + ".filter_metadata[\"istio\"]: not supported by Bowline yet",
             tls + ".tls_certificates[0].certificate_chain.inline_string:"
                 + " not supported by Bowline yet",
             tls + ".tls_params: not supported by Bowline yet");

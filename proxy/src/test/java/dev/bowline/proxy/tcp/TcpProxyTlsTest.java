@@ -14,6 +14,11 @@ import dev.bowline.proxy.config.ClusterConfig;
 import dev.bowline.proxy.config.FilterChainConfig;
 import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.config.TlsClientConfig;
+import dev.bowline.spi.model.Locality;
+import dev.bowline.spi.model.HealthStatus;
+import dev.bowline.spi.model.Endpoint;
+import dev.bowline.proxy.config.TransportSocketMatch;
+import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.proxy.server.ProxyServer;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.lb.BuiltinLoadBalancers;
@@ -45,6 +50,8 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -164,6 +171,40 @@ class TcpProxyTlsTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(proxy.clusters().get("secure").activeConnections()).isZero());
+  }
+
+  @Test
+  void socketMatchesOriginateTlsToLabelledEndpointsAndPlaintextToTheOthers() throws Exception {
+    try (BlockingServer plain = new BlockingServer(BlockingServer.ECHO)) {
+      ClusterConfig base = tlsCluster("auto", TestCertificates.SERVER_NAME);
+      TlsClientConfig mutual = base.tls().orElseThrow();
+      ClusterConfig auto = new ClusterConfig(base.name(), base.discovery(),
+          LoadAssignment.of(List.of(
+              new Endpoint("127.0.0.1", tlsPort(), Map.of("tlsMode", "istio"), Locality.UNKNOWN, 1,
+                  HealthStatus.HEALTHY),
+              Endpoint.of("127.0.0.1", plain.port()))),
+          base.lbPolicy(), base.lbConfig(), base.connectTimeout(), base.protocol(), Optional.empty(),
+          base.limits(), base.idleTimeout(), base.maxRequestsPerConnection(), base.dns(),
+          base.health(), List.of(
+              new TransportSocketMatch("tlsMode-istio", Map.of("tlsMode", "istio"), Optional.of(mutual)),
+              new TransportSocketMatch("tlsMode-disabled", Map.of(), Optional.empty())));
+      start(new ProxyConfig(Optional.empty(), List.of(listener("tcp", tcp("auto", "auto"))), List.of(auto)));
+
+      List<String> replies = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        try (Socket s = connect(port("tcp"))) {
+          s.getOutputStream().write(("hello " + i).getBytes(StandardCharsets.US_ASCII));
+          s.shutdownOutput();
+          replies.add(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        }
+      }
+      assertThat(replies).extracting(r -> r.replace(TlsEcho.GOODBYE, ""))
+          .as("every byte came back").containsExactly("hello 0", "hello 1");
+      assertThat(replies).as("round robin: one connection to each endpoint").anySatisfy(r -> assertThat(r).endsWith(TlsEcho.GOODBYE))
+          .anySatisfy(r -> assertThat(r).doesNotEndWith(TlsEcho.GOODBYE));
+      assertThat(sniSeen).as("only the labelled endpoint was reached over TLS").hasSize(1);
+      assertThat(plain.accepted).hasValue(1);
+    }
   }
 
   @Test

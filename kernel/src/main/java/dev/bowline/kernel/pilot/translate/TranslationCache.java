@@ -225,6 +225,30 @@ public final class TranslationCache {
         .get();
   }
 
+  /**
+   * The assignments of the clusters of {@code variant} (the outbound clusters, or a variant that
+   * leaves some out) for a proxy at {@code locality} with {@code labels}: {@link #endpoints(Locality,
+   * Map)}, without those of clusters the variant left out.
+   */
+  List<ClusterLoadAssignment> endpoints(
+      List<Cluster> variant, Locality locality, Map<String, String> labels) {
+    List<ClusterLoadAssignment> all = endpoints(locality, labels);
+    if (variant == clusters.get() || variant.size() == clusters.get().size()) {
+      return all;
+    }
+    Set<String> kept = new TreeSet<>();
+    for (Cluster c : variant) {
+      kept.add(c.getName());
+    }
+    List<ClusterLoadAssignment> out = new ArrayList<>(kept.size());
+    for (ClusterLoadAssignment cla : all) {
+      if (kept.contains(cla.getClusterName())) {
+        out.add(cla);
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** The sidecar route table {@code outbound} for proxies of a namespace and source signature. */
   RouteConfiguration sidecarRoutes(String namespace, Map<String, String> labels) {
     List<Object> key = List.of(namespace, index().sourceSignature(labels));

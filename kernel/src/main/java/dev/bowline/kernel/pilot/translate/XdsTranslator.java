@@ -2,6 +2,7 @@ package dev.bowline.kernel.pilot.translate;
 
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -77,6 +78,7 @@ public final class XdsTranslator {
 
   private static ProxyResources sidecar(ProxyNode node, TranslationCache cache) {
     List<Cluster> clusters = outboundClusters(node, cache);
+    List<ClusterLoadAssignment> endpoints = cache.endpoints(clusters, node.locality(), node.labels());
     List<Listener> listeners = new ArrayList<>();
     listeners.add(
         SidecarListeners.outbound(node, HttpConnectionManagers.ROUTE_FILTERS));
@@ -94,16 +96,17 @@ public final class XdsTranslator {
     listeners.sort(LISTENER_ORDER);
     return new ProxyResources(
         clusters,
-        cache.endpoints(node.locality(), node.labels()),
+        endpoints,
         listeners,
         List.of(cache.sidecarRoutes(node.namespace(), node.labels())));
   }
 
   private static ProxyResources gateway(ProxyNode node, TranslationCache cache) {
     ListenersAndRoutes lr = cache.gateway(node.namespace(), node.labels());
+    List<Cluster> clusters = outboundClusters(node, cache);
     return new ProxyResources(
-        outboundClusters(node, cache),
-        cache.endpoints(node.locality(), node.labels()),
+        clusters,
+        cache.endpoints(clusters, node.locality(), node.labels()),
         lr.listeners(),
         lr.routes());
   }
@@ -120,7 +123,7 @@ public final class XdsTranslator {
     ListenersAndRoutes lr = cache.proxyless(node.namespace(), node.labels());
     return new ProxyResources(
         cache.proxylessClusters(),
-        cache.endpoints(node.locality(), node.labels()),
+        cache.endpoints(cache.proxylessClusters(), node.locality(), node.labels()),
         lr.listeners(),
         lr.routes());
   }

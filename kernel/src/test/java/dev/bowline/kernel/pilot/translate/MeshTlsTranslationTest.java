@@ -156,12 +156,15 @@ class MeshTlsTranslationTest {
   }
 
   @Test
-  void aProxyWithoutCertificateReachesEndpointsInPlaintextAndCannotReachIstioMutualOnes() {
+  void aProxyWithoutCertificateReachesEndpointsInPlaintextAndCannotReachIstioMutualOnes()
+      throws Exception {
     ProxyResources r = translate(new ConfigFixtures().add(RULES), node("client", Map.of(), 0));
     assertThat(cluster(r, "outbound|5432||" + DB)).isNull();
     assertThat(cluster(r, "outbound|80||" + API).getTransportSocketMatchesCount()).isZero();
     assertThat(cluster(r, "outbound|443||" + PAYMENTS).hasTransportSocket())
         .as("TLS from files needs no workload certificate").isTrue();
+    // The proxy takes all of it, the endpoints' transport-socket metadata included.
+    ProxyAcceptance.check(r);
   }
 
   @Test

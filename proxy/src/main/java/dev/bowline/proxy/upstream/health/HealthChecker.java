@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * A cluster's active health checker, as Envoy's: one {@link HealthCheckSession} per host, each on
@@ -48,7 +49,7 @@ public final class HealthChecker<H extends CheckedHost> {
   private final HealthCheckConfig config;
   private final EventLoopGroup loops;
   private final ProbeConnector connector;
-  private final Optional<ClientTlsContext> tls;
+  private final Function<H, Optional<ClientTlsContext>> tls;
   private final BooleanSupplier hadTraffic;
   private final HealthCheckStats stats;
   private final Listener<H> listener;
@@ -64,7 +65,8 @@ public final class HealthChecker<H extends CheckedHost> {
    * @param clusterName the cluster's name (the default {@code Host} or {@code :authority})
    * @param loops the event loops checks run on
    * @param connector opens check connections
-   * @param tls the cluster's TLS origination, if any
+   * @param tls the TLS origination to each host, if any (Envoy checks a host over the transport
+   *     socket its traffic takes)
    * @param hadTraffic whether the cluster has ever opened a connection for traffic (before that,
    *     hosts are checked every {@code no_traffic_interval})
    * @param stats where checks are counted
@@ -75,7 +77,7 @@ public final class HealthChecker<H extends CheckedHost> {
       String clusterName,
       EventLoopGroup loops,
       ProbeConnector connector,
-      Optional<ClientTlsContext> tls,
+      Function<H, Optional<ClientTlsContext>> tls,
       BooleanSupplier hadTraffic,
       HealthCheckStats stats,
       Listener<H> listener) {
@@ -88,7 +90,7 @@ public final class HealthChecker<H extends CheckedHost> {
       String clusterName,
       EventLoopGroup loops,
       ProbeConnector connector,
-      Optional<ClientTlsContext> tls,
+      Function<H, Optional<ClientTlsContext>> tls,
       BooleanSupplier hadTraffic,
       HealthCheckStats stats,
       Listener<H> listener,
@@ -182,7 +184,7 @@ public final class HealthChecker<H extends CheckedHost> {
   }
 
   private CheckClient newClient(H host, EventLoop loop) {
-    CheckConnection connection = new CheckConnection(loop, connector, host.checkAddress(), tls);
+    CheckConnection connection = new CheckConnection(loop, connector, host.checkAddress(), tls.apply(host));
     if (config.probe() instanceof TcpProbe tcp) {
       return new TcpCheckClient(connection, tcp, config.reuseConnection());
     }

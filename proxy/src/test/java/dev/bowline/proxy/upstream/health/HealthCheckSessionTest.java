@@ -75,7 +75,7 @@ class HealthCheckSessionTest {
 
   private HealthChecker<Host> checker(HealthCheckConfig config) {
     return new HealthChecker<>(config, "c", loops, (loop, address, init) -> null,
-        Optional.empty(), () -> true, stats,
+        h -> Optional.empty(), () -> true, stats,
         (h, passed, changed) -> seen.add(new Seen(passed, changed, h.activeHealth().isFailed())),
         (h, loop) -> new CheckClient() {
           @Override
@@ -209,7 +209,7 @@ class HealthCheckSessionTest {
         new HttpProbe("/", "", "GET", StatusRange.OK_ONLY, List.of(), false));
     AtomicBoolean traffic = new AtomicBoolean(true);
     HealthChecker<Host> checker = new HealthChecker<>(config, "c", loops,
-        (loop, address, init) -> null, Optional.empty(), traffic::get, stats, (h, p, c) -> { });
+        (loop, address, init) -> null, h -> Optional.empty(), traffic::get, stats, (h, p, c) -> { });
 
     assertThat(checker.nextIntervalMillis(true, false)).isEqualTo(10_000);
     assertThat(checker.nextIntervalMillis(true, true)).isEqualTo(3_000); // healthy edge
