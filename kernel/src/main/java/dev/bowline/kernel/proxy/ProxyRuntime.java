@@ -3,6 +3,7 @@ package dev.bowline.kernel.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.proxy.admin.AdminServer;
 import dev.bowline.proxy.config.BootstrapLoader;
@@ -122,7 +123,7 @@ public final class ProxyRuntime {
     Optional<Consumer<List<X509Certificate>>> bundleFromControlPlane =
         joined == null ? Optional.empty() : Optional.of(joined::installTrustBundle);
     XdsClient client = new XdsClient(
-        new XdsClientConfig(options.controlPlane(), options.node().toEnvoyNode()),
+        new XdsClientConfig(options.controlPlane(), announced(options).toEnvoyNode()),
         new ProxyServerSink(server), server.metrics(), credentials, bundleFromControlPlane);
     runtime.xds = client;
     if (runtime.identity == null) {
@@ -143,6 +144,17 @@ public final class ProxyRuntime {
         options.node().id(), Duration.ofNanos(System.nanoTime() - start).toMillis(), admin.address(),
         options.controlPlane(), runtime.identity == null ? "plaintext" : "mutual TLS, joining with a token");
     return runtime;
+  }
+
+  /**
+   * The node as the proxy announces it: a proxy that joined with a workload identity adds the label
+   * {@code security.istio.io/tlsMode: istio}, as Istio's sidecars carry it, which tells Pilot that
+   * it can speak the mesh's mutual TLS (and peers that reach it, through its registered endpoint).
+   */
+  static ProxyNode announced(MeshProxyOptions options) {
+    return options.join().isPresent()
+        ? options.node().withLabel(ProxyNode.TLS_MODE_LABEL, ProxyNode.TLS_MODE_ISTIO)
+        : options.node();
   }
 
   /** The proxy's workload certificate and trust bundle, when it joined over mutual TLS. */

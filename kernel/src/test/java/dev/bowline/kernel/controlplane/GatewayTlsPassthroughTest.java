@@ -9,6 +9,7 @@ import dev.bowline.kernel.pilot.config.ApplyOutcome;
 import dev.bowline.kernel.pilot.config.ConfigStore;
 import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
+import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
@@ -85,10 +86,12 @@ class GatewayTlsPassthroughTest {
     });
     backend.start();
 
-    plugins = PluginHost.start(PluginHostConfig.of(dir.resolve("plugins")), new MetricRegistry());
+    plugins = PluginHost.start(PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))),
+        new MetricRegistry());
     controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
-        MeshSettings.DEFAULTS, Duration.ofSeconds(10)), plugins);
+        new InetSocketAddress("127.0.0.1", 0), Optional.of(new InetSocketAddress("127.0.0.1", 0)),
+        new InetSocketAddress("127.0.0.1", 0), MeshSettings.DEFAULTS, Duration.ofSeconds(10),
+        ControlPlaneOptions.DEFAULT_CA), plugins);
     int tlsPort = freePort();
     List<ApplyOutcome> outcomes = controlPlane.store().apply("passthrough.yaml", """
         apiVersion: networking.istio.io/v1
@@ -136,7 +139,7 @@ class GatewayTlsPassthroughTest {
         ProxyNode.Type.ROUTER, "127.0.0.1", "ingress", "istio-system", "ingress",
         Map.of("istio", "ingressgateway"), "", OptionalInt.empty(), 15006, 15001);
     gateway = ProxyRuntime.startMesh(new MeshProxyOptions(
-        "127.0.0.1:" + controlPlane.xdsAddress().getPort(), node,
+        "127.0.0.1:" + controlPlane.plaintextXdsAddress().getPort(), node,
         new InetSocketAddress("127.0.0.1", freePort())), 1, plugins);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->

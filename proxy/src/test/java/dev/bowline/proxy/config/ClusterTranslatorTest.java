@@ -280,7 +280,7 @@ class ClusterTranslatorTest {
     assertThat(config.socketMatches()).hasSize(2);
     TransportSocketMatch istio = config.socketMatches().get(0);
     assertThat(istio.match()).isEqualTo(Map.of("tlsMode", "istio"));
-    assertThat(istio.tls().orElseThrow().subjectAltNames())
+    assertThat(istio.tls().orElseThrow().subjectAltNames()).extracting(SubjectAltNameMatcher::value)
         .containsExactly("spiffe://cluster.local/ns/shop/sa/api");
     assertThat(istio.matches(Map.of("tlsMode", "istio", "other", "x"))).isTrue();
     assertThat(istio.matches(Map.of())).isFalse();

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.TreeMap;
 
 /**
  * What Pilot knows about a connected xDS client, read from its {@code Node}: the contract between
@@ -59,6 +60,15 @@ public record ProxyNode(
 
   /** Istio's sidecar inbound port. */
   public static final int DEFAULT_INBOUND_PORT = 15006;
+
+  /**
+   * The label Istio puts on workloads with a sidecar; with the value {@value #TLS_MODE_ISTIO} the
+   * proxy has a workload certificate and speaks the mesh's mutual TLS.
+   */
+  public static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+
+  /** {@link #TLS_MODE_LABEL}'s value for a proxy that speaks the mesh's mutual TLS. */
+  public static final String TLS_MODE_ISTIO = "istio";
   /** Istio's sidecar outbound port. */
   public static final int DEFAULT_OUTBOUND_PORT = 15001;
 
@@ -111,6 +121,14 @@ public record ProxyNode(
       int outboundPort) {
     this(id, type, ip, workloadName, namespace, serviceAccount, labels, service, appPort,
         inboundPort, outboundPort, localityOf(labels));
+  }
+
+  /** This node with one more label (or another value for it). */
+  public ProxyNode withLabel(String name, String value) {
+    Map<String, String> more = new TreeMap<>(labels);
+    more.put(name, value);
+    return new ProxyNode(id, type, ip, workloadName, namespace, serviceAccount, more, service,
+        appPort, inboundPort, outboundPort, locality);
   }
 
   /** The locality Istio reads from a workload's topology labels; unknown when it has none. */

@@ -35,11 +35,11 @@ import java.util.Map;
  */
 final class MeshTls {
 
-  /** The label (and endpoint metadata key) Istio puts on workloads that have a sidecar. */
-  static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+  /** The label Istio puts on workloads that have a sidecar ({@link ProxyNode#TLS_MODE_LABEL}). */
+  static final String TLS_MODE_LABEL = ProxyNode.TLS_MODE_LABEL;
 
   /** Its value for a workload with a sidecar that speaks the mesh's mutual TLS. */
-  static final String TLS_MODE_ISTIO = "istio";
+  static final String TLS_MODE_ISTIO = ProxyNode.TLS_MODE_ISTIO;
 
   /** Where Envoy looks up {@code transport_socket_matches} criteria in endpoint metadata. */
   static final String SOCKET_MATCH_FILTER = "envoy.transport_socket_match";

@@ -1,6 +1,7 @@
 package dev.bowline.kernel.pilot.translate;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.pilot.translate.PeerAuthenticationModes.Mode;
@@ -23,6 +24,7 @@ import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *       MeshTls#hasIdentity}): {@code STRICT} one mutual TLS chain requiring a client certificate;
  *       {@code PERMISSIVE} the {@code tls_inspector} and a mutual TLS chain for {@code tls}
  *       connections beside a plaintext one for {@code raw_buffer}; {@code DISABLE} plaintext. A
- *       proxy without a certificate serves plaintext, or nothing at all under {@code STRICT}.
+ *       proxy without a certificate serves plaintext, or nothing at all under {@code STRICT}. The
+ *       application gets the verified client's identity in {@code x-forwarded-client-cert}
+ *       ({@code APPEND_FORWARD} with subject, URI and DNS, as Istio).
  * </ul>
  *
  * Stateless.
@@ -147,6 +151,14 @@ final class SidecarListeners {
       filter =
           HttpConnectionManagers.filter(
               HttpConnectionManagers.inline("inbound_0.0.0.0_" + node.inboundPort(), routes)
+                  // As Istio: the application learns the verified peer of a mutual TLS connection.
+                  .setForwardClientCertDetails(
+                      HttpConnectionManager.ForwardClientCertDetails.APPEND_FORWARD)
+                  .setSetCurrentClientCertDetails(
+                      HttpConnectionManager.SetCurrentClientCertDetails.newBuilder()
+                          .setSubject(BoolValue.of(true))
+                          .setDns(true)
+                          .setUri(true))
                   .build());
     } else {
       filter = TcpProxies.filter(TcpProxies.toCluster(clusterName));
