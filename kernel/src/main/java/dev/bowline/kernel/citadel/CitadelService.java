@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The CSR (PEM) only lends its public key: the CA plugin puts the authenticated identity in the
  * certificate whatever the CSR asks for. The lifetime is the requested {@code validity_duration}
- * capped at the maximum, or the default when none is asked. The answer is the chain, leaf first,
+ * capped at the maximum, or the default when none is asked (a default of zero leaves it to the
+ * CA's own default, its {@code defaultTtl}). The answer is the chain, leaf first,
  * then intermediates, then the root that signs it (as Istio answers). Bad requests fail {@code
  * INVALID_ARGUMENT} with the reason.
  *

@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class ControlPlane implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ControlPlane.class);
-  private static final Duration CITADEL_DEFAULT_TTL = Duration.ofHours(24);
+  /** None: a request that asks for no lifetime gets the CA's {@code defaultTtl} (24h unless configured). */
+  private static final Duration CITADEL_DEFAULT_TTL = Duration.ZERO;
   private static final Duration CITADEL_MAX_TTL = Duration.ofDays(90);
 
   private static final String SECURE_PORT = "secure";

@@ -8,7 +8,9 @@ import java.time.Instant;
  *
  * <p>Renewal comes at half the certificate's remaining lifetime, moved by up to {@link #JITTER} of
  * it either way so that proxies started together do not renew together. A failed attempt
- * is retried after 1 s, doubling up to 30 s, each wait shortened by up to a fifth at random.
+ * is retried after 1 s, doubling up to 30 s, each wait shortened by up to a fifth at random, and
+ * never longer than a tenth of what is left of the certificate held (at least 1 s): a short-lived
+ * certificate whose CA was away for a while is still renewed before it expires.
  */
 final class RenewalSchedule {
 
@@ -39,8 +41,17 @@ final class RenewalSchedule {
 
   /** The wait before retry number {@code failures} (1 for the first); {@code random} in [0, 1). */
   static Duration retryAfter(int failures, double random) {
+    return retryAfter(failures, random, MAX_RETRY.multipliedBy(10));
+  }
+
+  /**
+   * The wait before retry number {@code failures} while the certificate held has {@code remaining}
+   * left (any large value when none is held).
+   */
+  static Duration retryAfter(int failures, double random, Duration remaining) {
     long base = FIRST_RETRY.toMillis() << Math.min(Math.max(failures - 1, 0), 10);
     long capped = Math.min(base, MAX_RETRY.toMillis());
-    return Duration.ofMillis((long) (capped * (1 - 0.2 * random)));
+    long urgent = Math.max(FIRST_RETRY.toMillis(), remaining.toMillis() / 10);
+    return Duration.ofMillis((long) (Math.min(capped, urgent) * (1 - 0.2 * random)));
   }
 }

@@ -142,7 +142,12 @@ public final class WorkloadIdentity implements AutoCloseable {
       return;
     }
     failures++;
-    Duration wait = RenewalSchedule.retryAfter(failures, ThreadLocalRandom.current().nextDouble());
+    CertifiedKey held = current;
+    Duration remaining = held == null
+        ? Duration.ofDays(1)
+        : Duration.between(clock.instant(), held.leaf().getNotAfter().toInstant());
+    Duration wait = RenewalSchedule.retryAfter(
+        failures, ThreadLocalRandom.current().nextDouble(), remaining);
     log.warn("workload certificate request failed ({}); {}; retrying in {} ms", reason,
         current == null ? "no certificate yet" : "keeping the current one until " + current.leaf().getNotAfter().toInstant(),
         wait.toMillis());

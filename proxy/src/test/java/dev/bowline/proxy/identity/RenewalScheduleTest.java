@@ -43,5 +43,13 @@ class RenewalScheduleTest {
     assertThat(RenewalSchedule.retryAfter(6, 0)).isEqualTo(Duration.ofSeconds(30));
     assertThat(RenewalSchedule.retryAfter(60, 0)).isEqualTo(Duration.ofSeconds(30));
     assertThat(RenewalSchedule.retryAfter(1, 0.99)).isBetween(Duration.ofMillis(800), Duration.ofSeconds(1));
+    assertThat(RenewalSchedule.retryAfter(6, 0, Duration.ofHours(12)))
+        .as("a long-lived certificate keeps the 30 s cap").isEqualTo(Duration.ofSeconds(30));
+    assertThat(RenewalSchedule.retryAfter(6, 0, Duration.ofSeconds(50)))
+        .as("a tenth of what is left").isEqualTo(Duration.ofSeconds(5));
+    assertThat(RenewalSchedule.retryAfter(6, 0, Duration.ofSeconds(3)))
+        .as("at least a second").isEqualTo(Duration.ofSeconds(1));
+    assertThat(RenewalSchedule.retryAfter(2, 0, Duration.ofSeconds(50)))
+        .as("backoff below the cap is unchanged").isEqualTo(Duration.ofSeconds(2));
   }
 }

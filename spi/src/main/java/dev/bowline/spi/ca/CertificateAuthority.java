@@ -19,7 +19,8 @@ public interface CertificateAuthority extends AutoCloseable {
    *
    * @param csrDer a PKCS#10 certificate signing request, DER-encoded; only its public key is used
    * @param identity the identity Citadel authenticated, which becomes the only URI SAN
-   * @param ttl the requested lifetime; the CA may shorten it, never lengthen it
+   * @param ttl the requested lifetime; the CA may shorten it, never lengthen it; zero asks for the
+   *     CA's default lifetime
    * @return the chain: the leaf first, then intermediates, not including the root
    * @throws CertificateAuthorityException if the CSR is malformed or signing fails, with the reason
    */
