@@ -14,6 +14,7 @@ import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +58,8 @@ public final class Demo implements AutoCloseable {
   private final List<AutoCloseable> running = new ArrayList<>();
   private final List<DemoWorkload> workloads = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> namesTaken = new HashMap<>();
+  /** Ports this demo uses or was asked to use: never handed out again by {@link #freePorts}. */
+  private final Set<Integer> portsTaken = ConcurrentHashMap.newKeySet();
   private ControlPlane controlPlane;
   private PluginHost plugins;
   private String xds;
@@ -83,6 +88,8 @@ public final class Demo implements AutoCloseable {
   private void startAll(DemoOptions options, PluginHost plugins) throws IOException {
     this.plugins = plugins;
     gatewayPort = options.gatewayPort();
+    portsTaken.addAll(List.of(options.gatewayPort(), options.xdsPort(), options.apiPort(),
+        options.securePort()));
     // The demo's sidecars run in this process and take their configuration in plaintext (the one
     // place Bowline turns plaintext xDS on by itself); VMs may still join over mutual TLS.
     controlPlane = ControlPlane.start(new ControlPlaneOptions(
@@ -251,14 +258,22 @@ public final class Demo implements AutoCloseable {
   }
 
   /** {@code n} distinct free ports of the loopback address, all held open while chosen. */
-  private static int[] freePorts(int n) throws IOException {
+  /**
+   * {@code n} ports free now and not among {@link #portsTaken}, which they join. A port the system
+   * hands out again after a caller released it (the gateway's, chosen by whoever started the demo)
+   * is skipped, so an application never binds a port the gateway is about to take.
+   */
+  private int[] freePorts(int n) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
       int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+      int found = 0;
+      while (found < n) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         held.add(s);
-        ports[i] = s.getLocalPort();
+        if (portsTaken.add(s.getLocalPort())) {
+          ports[found++] = s.getLocalPort();
+        }
       }
       return ports;
     } finally {
