@@ -3,10 +3,10 @@ package dev.bowline.kernel.citadel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.bowline.kernel.controlplane.ControlPlane;
 import dev.bowline.kernel.controlplane.ControlPlaneOptions;
+import dev.bowline.kernel.controlplane.JoinedSidecars;
 import dev.bowline.kernel.pilot.config.ApplyOutcome;
 import dev.bowline.kernel.pilot.config.ConfigStore;
 import dev.bowline.kernel.pilot.config.MeshSettings;
@@ -14,8 +14,6 @@ import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginHostConfig;
-import dev.bowline.kernel.proxy.JoinCredentials;
-import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
 import dev.bowline.proxy.stats.MetricRegistry;
 import java.io.BufferedReader;
@@ -24,12 +22,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,7 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RotationUnderLoadTest {
 
-  private static final String TRUST_DOMAIN = "cluster.local";
   private static final Duration LIFETIME = Duration.ofMinutes(2);
 
   @TempDir Path dir;
@@ -86,7 +77,7 @@ class RotationUnderLoadTest {
 
   @Test
   void threeRotationsAndACitadelOutageLoseNoRequest() throws Exception {
-    int[] ports = freePorts(9);
+    int[] ports = JoinedSidecars.freePorts(9);
     plugins = PluginHost.start(new PluginHostConfig(
         CaPluginJar.installInto(dir.resolve("plugins")), Set.of(), Set.of(),
         Map.of("ca-selfsigned", Map.of("defaultTtl", LIFETIME.toSeconds() + "s")), dir.resolve("data")),
@@ -127,15 +118,11 @@ class RotationUnderLoadTest {
     });
     app.start();
     toClose.add(() -> app.stop(0));
-    ProxyRuntime ratings = join(new ProxyNode(
-        ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", "ratings-1", "default", TRUST_DOMAIN),
-        ProxyNode.Type.SIDECAR, "127.0.0.1", "ratings-1", "default", "ratings",
-        Map.of("app", "ratings"), "ratings", OptionalInt.of(ports[0]), ports[1], ports[2]), ports[3]);
+    ProxyRuntime ratings = join(JoinedSidecars.node("ratings-1", "ratings", Map.of("app", "ratings"),
+        "ratings", ports[0], ports[1], ports[2]), ports[3]);
     int outbound = ports[5];
-    ProxyRuntime sleep = join(new ProxyNode(
-        ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", "sleep-1", "default", TRUST_DOMAIN),
-        ProxyNode.Type.SIDECAR, "127.0.0.1", "sleep-1", "default", "sleep",
-        Map.of("app", "sleep"), "", OptionalInt.empty(), ports[4], outbound), ports[6]);
+    ProxyRuntime sleep = join(JoinedSidecars.node("sleep-1", "sleep", Map.of("app", "sleep"), "", 0,
+        ports[4], outbound), ports[6]);
     await().atMost(Duration.ofSeconds(40)).ignoreExceptions()
         .until(() -> request(outbound).equals("200"));
 
@@ -217,46 +204,13 @@ class RotationUnderLoadTest {
   }
 
   private ProxyRuntime join(ProxyNode node, int adminPort) throws Exception {
-    ProxyRuntime proxy = ProxyRuntime.startMesh(new MeshProxyOptions(
-        "127.0.0.1:" + controlPlane.secureAddress().getPort(), node,
-        new InetSocketAddress("127.0.0.1", adminPort),
-        Optional.of(new JoinCredentials(Optional.of(token(node.serviceAccount())),
-            controlPlane.trustBundle(), TRUST_DOMAIN))),
-        1, plugins);
+    ProxyRuntime proxy = JoinedSidecars.join(controlPlane, plugins, node, adminPort);
     toClose.add(() -> proxy.drainAndStop(Duration.ZERO));
-    await().atMost(Duration.ofSeconds(30)).until(() -> proxy.workloadSecrets().orElseThrow().certificate().isPresent());
     return proxy;
-  }
-
-  private String token(String serviceAccount) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPlane.apiAddress().getPort()
-                + "/api/v1/tokens?namespace=default&serviceAccount=" + serviceAccount + "&ttl=1h"))
-            .POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    return new ObjectMapper().readTree(r.body()).path("token").asText();
   }
 
   private void apply(String yaml) {
     List<ApplyOutcome> outcomes = controlPlane.store().apply("rotation.yaml", yaml, ConfigStore.API_SOURCE);
     assertThat(outcomes).allSatisfy(o -> assertThat(o.errorMessages()).isEmpty());
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> open = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        open.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : open) {
-        s.close();
-      }
-    }
   }
 }

@@ -3,7 +3,6 @@ package dev.bowline.kernel.controlplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.bowline.kernel.pilot.config.ApplyOutcome;
 import dev.bowline.kernel.pilot.config.ConfigStore;
@@ -12,28 +11,17 @@ import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHost;
 import dev.bowline.kernel.plugin.PluginHostConfig;
-import dev.bowline.kernel.proxy.JoinCredentials;
-import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
 import dev.bowline.proxy.stats.MetricRegistry;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  * certificate are refused while the mesh keeps working; {@code PERMISSIVE} takes both.
  */
 class MeshMutualTlsTest {
-
-  private static final String TRUST_DOMAIN = "cluster.local";
 
   @TempDir Path dir;
   private PluginHost plugins;
@@ -95,7 +81,7 @@ class MeshMutualTlsTest {
         spec:
           mtls: {mode: STRICT}
         """);
-    int[] ports = freePorts(7);
+    int[] ports = JoinedSidecars.freePorts(7);
     int ratingsInbound = ports[1];
     HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", ports[0]), 16);
     app.createContext("/", ex -> {
@@ -109,17 +95,11 @@ class MeshMutualTlsTest {
     });
     app.start();
     toClose.add(() -> app.stop(0));
-    join(new ProxyNode(
-        ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", "ratings-1", "default", TRUST_DOMAIN),
-        ProxyNode.Type.SIDECAR, "127.0.0.1", "ratings-1", "default", "ratings",
-        Map.of("app", "ratings"), "ratings", OptionalInt.of(ports[0]), ratingsInbound, ports[2]),
-        ports[3]);
+    join(JoinedSidecars.node("ratings-1", "ratings", Map.of("app", "ratings"), "ratings", ports[0],
+        ratingsInbound, ports[2]), ports[3]);
     int clientOutbound = ports[5];
-    join(new ProxyNode(
-        ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", "sleep-1", "default", TRUST_DOMAIN),
-        ProxyNode.Type.SIDECAR, "127.0.0.1", "sleep-1", "default", "sleep",
-        Map.of("app", "sleep"), "", OptionalInt.empty(), ports[4], clientOutbound),
-        ports[6]);
+    join(JoinedSidecars.node("sleep-1", "sleep", Map.of("app", "sleep"), "", 0, ports[4],
+        clientOutbound), ports[6]);
 
     await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() ->
         assertThat(get(clientOutbound, "ratings"))
@@ -152,23 +132,8 @@ class MeshMutualTlsTest {
   }
 
   private void join(ProxyNode node, int adminPort) throws Exception {
-    String token = token(node.serviceAccount());
-    ProxyRuntime proxy = ProxyRuntime.startMesh(new MeshProxyOptions(
-        "127.0.0.1:" + controlPlane.secureAddress().getPort(), node,
-        new InetSocketAddress("127.0.0.1", adminPort),
-        Optional.of(new JoinCredentials(Optional.of(token), controlPlane.trustBundle(), TRUST_DOMAIN))),
-        1, plugins);
+    ProxyRuntime proxy = JoinedSidecars.join(controlPlane, plugins, node, adminPort);
     toClose.add(() -> proxy.drainAndStop(Duration.ZERO));
-  }
-
-  private String token(String serviceAccount) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controlPlane.apiAddress().getPort()
-                + "/api/v1/tokens?namespace=default&serviceAccount=" + serviceAccount + "&ttl=1h"))
-            .POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    return new ObjectMapper().readTree(r.body()).path("token").asText();
   }
 
   private void apply(String yaml) {
@@ -204,22 +169,5 @@ class MeshMutualTlsTest {
       throw new AssertionError(String.join(" ", command) + " did not finish");
     }
     return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> open = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        open.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : open) {
-        s.close();
-      }
-    }
   }
 }
