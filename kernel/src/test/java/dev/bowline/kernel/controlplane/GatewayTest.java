@@ -139,7 +139,8 @@ class GatewayTest {
         .as("a host no VirtualService binds to the gateway").isEqualTo("404");
   }
 
-  private static String run(String... command) throws IOException, InterruptedException {
+  /** Runs {@code command}, failing unless it exits 0 within 30 s; its output. */
+  static String run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
     if (!p.waitFor(30, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -15,17 +15,14 @@ import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
 import dev.bowline.kernel.proxy.ProxyRuntime;
 import dev.bowline.proxy.stats.MetricRegistry;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -68,10 +65,10 @@ class GatewayTlsPassthroughTest {
 
   @Test
   void routesByServerNameWithoutTerminatingTls() throws Exception {
-    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+    GatewayTest.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
         "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
         "-subj", "/CN=nginx.example.com", "-addext", "subjectAltName=DNS:nginx.example.com");
-    run("openssl", "pkcs12", "-export", "-in", dir.resolve("cert.pem").toString(),
+    GatewayTest.run("openssl", "pkcs12", "-export", "-in", dir.resolve("cert.pem").toString(),
         "-inkey", dir.resolve("key.pem").toString(), "-out", dir.resolve("backend.p12").toString(),
         "-passout", "pass:changeit");
     backend = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -92,7 +89,7 @@ class GatewayTlsPassthroughTest {
         new InetSocketAddress("127.0.0.1", 0), Optional.of(new InetSocketAddress("127.0.0.1", 0)),
         new InetSocketAddress("127.0.0.1", 0), MeshSettings.DEFAULTS, Duration.ofSeconds(10),
         ControlPlaneOptions.DEFAULT_CA), plugins);
-    int tlsPort = freePort();
+    int tlsPort = JoinedSidecars.freePorts(1)[0];
     List<ApplyOutcome> outcomes = controlPlane.store().apply("passthrough.yaml", """
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
@@ -140,10 +137,10 @@ class GatewayTlsPassthroughTest {
         Map.of("istio", "ingressgateway"), "", OptionalInt.empty(), 15006, 15001);
     gateway = ProxyRuntime.startMesh(new MeshProxyOptions(
         "127.0.0.1:" + controlPlane.plaintextXdsAddress().getPort(), node,
-        new InetSocketAddress("127.0.0.1", freePort())), 1, plugins);
+        new InetSocketAddress("127.0.0.1", JoinedSidecars.freePorts(1)[0])), 1, plugins);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(run("curl", "-sS", "--cacert", dir.resolve("cert.pem").toString(),
+        assertThat(GatewayTest.run("curl", "-sS", "--cacert", dir.resolve("cert.pem").toString(),
             "--resolve", "nginx.example.com:" + tlsPort + ":127.0.0.1",
             "https://nginx.example.com:" + tlsPort + "/index.html"))
             .isEqualTo("the backend's own TLS, path /index.html"));
@@ -164,24 +161,5 @@ class GatewayTlsPassthroughTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), null, null);
     return context;
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish");
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", command) + " failed: " + out);
-    }
-    return out;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }
