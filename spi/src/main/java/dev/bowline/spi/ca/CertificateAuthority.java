@@ -4,6 +4,7 @@ import dev.bowline.spi.model.SpiffeId;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Signs workload certificates. Citadel authenticates the caller and decides the identity; the CA
@@ -27,8 +28,20 @@ public interface CertificateAuthority extends AutoCloseable {
   List<X509Certificate> sign(byte[] csrDer, SpiffeId identity, Duration ttl)
       throws CertificateAuthorityException;
 
-  /** The roots that verify what this CA issues (several during a root rotation). */
+  /**
+   * The roots that verify what this CA issues (several during a root rotation), the root that
+   * signs new leaves first.
+   */
   List<X509Certificate> trustBundle();
+
+  /**
+   * How this CA replaces its root, if it can: a CA that makes its own root (the self-signed one)
+   * can; one that signs with an operator's key (from files, an HSM) leaves rotation to the
+   * operator and returns empty.
+   */
+  default Optional<RootRotation> rootRotation() {
+    return Optional.empty();
+  }
 
   /** Releases resources; called once by the host. */
   @Override
