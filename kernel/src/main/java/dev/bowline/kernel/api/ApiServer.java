@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
    * @param ready whether the control plane is ready (answers {@code /ready})
    * @param tokens Citadel's join tokens, when the control plane has a data directory
    * @param trustBundle Citadel's roots now
+   * @param rotation root rotations of Citadel's CA
    * @throws IOException the address cannot be bound
    */
   public static ApiServer start(
@@ -54,7 +55,8 @@ public final class ApiServer implements AutoCloseable {
       MetricRegistry metrics,
       BooleanSupplier ready,
       java.util.Optional<dev.bowline.kernel.citadel.JoinTokenStore> tokens,
-      java.util.function.Supplier<List<java.security.cert.X509Certificate>> trustBundle)
+      java.util.function.Supplier<List<java.security.cert.X509Certificate>> trustBundle,
+      dev.bowline.kernel.citadel.RootRotationControl rotation)
       throws IOException {
     return start(address, List.of(
         new HealthRoute(ready, metrics),
@@ -62,7 +64,7 @@ public final class ApiServer implements AutoCloseable {
         new ProxyRoute(xds),
         new RegistryRoute(registry),
         new TokenRoute(tokens),
-        new CaRoute(trustBundle)));
+        new CaRoute(trustBundle, rotation)));
   }
 
   static ApiServer start(InetSocketAddress address, List<ApiRoute> routes) throws IOException {

@@ -1,6 +1,7 @@
 package dev.bowline.kernel.citadel;
 
 import com.google.protobuf.DynamicMessage;
+import dev.bowline.proxy.identity.ChainRoots;
 import dev.bowline.proxy.identity.CitadelProtocol;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -55,9 +57,17 @@ public final class CitadelService {
   private final Duration defaultTtl;
   private final Duration maxTtl;
   private final Executor signing;
+  private final IssuanceListener issued;
 
   public CitadelService(CertificateAuthority ca, JoinTokenStore tokens, String trustDomain,
       Duration defaultTtl, Duration maxTtl, Executor signing) {
+    this(ca, tokens, trustDomain, defaultTtl, maxTtl, signing, IssuanceListener.NONE);
+  }
+
+  /** As the other constructor, telling {@code issued} of every certificate issued. */
+  public CitadelService(CertificateAuthority ca, JoinTokenStore tokens, String trustDomain,
+      Duration defaultTtl, Duration maxTtl, Executor signing, IssuanceListener issued) {
+    this.issued = Objects.requireNonNull(issued, "issued");
     this.ca = Objects.requireNonNull(ca, "ca");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.trustDomain = Objects.requireNonNull(trustDomain, "trustDomain");
@@ -95,27 +105,24 @@ public final class CitadelService {
       response.onError(f.status.asRuntimeException());
       return;
     }
+    Optional<String> nodeId = CitadelProtocol.metadata(request, CitadelProtocol.NODE_ID);
     try {
-      signing.execute(() -> sign(csr, identity, ttl, response));
+      signing.execute(() -> sign(csr, identity, ttl, nodeId, response));
     } catch (RejectedExecutionException e) {
       response.onError(Status.UNAVAILABLE.withDescription("Citadel is shutting down").asRuntimeException());
     }
   }
 
-  private void sign(byte[] csr, SpiffeId identity, Duration ttl, StreamObserver<DynamicMessage> response) {
+  private void sign(byte[] csr, SpiffeId identity, Duration ttl, Optional<String> nodeId,
+      StreamObserver<DynamicMessage> response) {
     try {
-      List<X509Certificate> chain = ca.sign(csr, identity, ttl);
+      List<X509Certificate> chain = new ArrayList<>(ca.sign(csr, identity, ttl));
+      rootOf(chain.get(chain.size() - 1)).ifPresent(chain::add);
       List<String> pem = new ArrayList<>();
       for (X509Certificate c : chain) {
         pem.add(pem(c));
       }
-      X509Certificate last = chain.get(chain.size() - 1);
-      for (X509Certificate root : ca.trustBundle()) {
-        if (root.getSubjectX500Principal().equals(last.getIssuerX500Principal())) {
-          pem.add(pem(root));
-          break;
-        }
-      }
+      issued.issued(identity, nodeId, List.copyOf(chain));
       log.info("Citadel: issued a certificate for {} valid until {}", identity, chain.get(0).getNotAfter().toInstant());
       response.onNext(CitadelProtocol.response(pem));
       response.onCompleted();
@@ -126,6 +133,19 @@ public final class CitadelService {
       log.warn("Citadel: signing for {} failed", identity, e);
       response.onError(Status.INTERNAL.withDescription("signing failed: " + e).asRuntimeException());
     }
+  }
+
+  /** The root of the bundle that signed {@code top}, unless {@code top} is one. */
+  private Optional<X509Certificate> rootOf(X509Certificate top) {
+    for (X509Certificate root : ca.trustBundle()) {
+      if (root.equals(top)) {
+        return Optional.empty();
+      }
+      if (ChainRoots.issuedUnder(List.of(top), root)) {
+        return Optional.of(root);
+      }
+    }
+    return Optional.empty();
   }
 
   private SpiffeId authenticate(CallerCredentials credentials) throws StatusFailure {

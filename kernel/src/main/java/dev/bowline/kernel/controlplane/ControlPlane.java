@@ -3,6 +3,7 @@ package dev.bowline.kernel.controlplane;
 import dev.bowline.kernel.api.ApiServer;
 import dev.bowline.kernel.citadel.CitadelService;
 import dev.bowline.kernel.citadel.JoinTokenStore;
+import dev.bowline.kernel.citadel.RootRotationControl;
 import dev.bowline.kernel.pilot.config.ConfigDirectoryWatcher;
 import dev.bowline.kernel.pilot.config.ConfigStore;
 import dev.bowline.kernel.pilot.node.ProxyNode;
@@ -74,6 +75,7 @@ public final class ControlPlane implements AutoCloseable {
   private ApiServer api;
   private CertificateAuthority ca;
   private SecurePortCertificate ownCertificate;
+  private RootRotationDriver rotation;
   private boolean plaintext;
 
   private ControlPlane() {}
@@ -131,8 +133,14 @@ public final class ControlPlane implements AutoCloseable {
       tokens = Optional.of(JoinTokenStore.open(
           options.dataDir().get().resolve("citadel").resolve("join-tokens.json"), Clock.systemUTC()));
     }
+    ScheduledExecutorService rotationThread =
+        Executors.newSingleThreadScheduledExecutor(daemon("bowline-citadel-rotation"));
+    resources.add(rotationThread::shutdownNow);
+    rotation = new RootRotationDriver(ca, () -> xds.trustBundleClients(), reason -> xds.requestPush(reason),
+        ownCertificate::current, ownCertificate::renewNow, rotationThread, Clock.systemUTC(),
+        RootRotationDriver.DEFAULT_TICK);
     CitadelService citadel = new CitadelService(ca, tokens.orElse(JoinTokenStore.none(Clock.systemUTC())),
-        trustDomain, CITADEL_DEFAULT_TTL, CITADEL_MAX_TTL, signing);
+        trustDomain, CITADEL_DEFAULT_TTL, CITADEL_MAX_TTL, signing, rotation);
     List<XdsPort> ports = new ArrayList<>();
     ports.add(new XdsPort(SECURE_PORT, options.secureAddress(), ownCertificate.serverCredentials(), true,
         List.of(citadel.definition())));
@@ -176,8 +184,9 @@ public final class ControlPlane implements AutoCloseable {
       resources.add(watcher);
       watcher.start();
     }
+    rotation.resume();
     api = ApiServer.start(options.apiAddress(), store, registry, xds, metrics, ready::get, tokens,
-        ca::trustBundle);
+        ca::trustBundle, rotation);
     resources.add(api);
     ready.set(true);
     log.info("control plane ready in {} ms: mutual TLS (Citadel, xDS) on {}, plaintext xDS {}, API on {}",
@@ -234,6 +243,11 @@ public final class ControlPlane implements AutoCloseable {
   /** The roots that verify what Citadel issues, the control plane's certificate included. */
   public List<X509Certificate> trustBundle() {
     return ca.trustBundle();
+  }
+
+  /** Root rotations of Citadel's CA. */
+  public RootRotationControl rootRotation() {
+    return rotation;
   }
 
   /** The control plane's own certificate now. */

@@ -106,6 +106,11 @@ final class SecurePortCertificate implements AutoCloseable {
     return identity.current().orElseThrow();
   }
 
+  /** Renews at once (the CA now signs under a new root). Never blocks. */
+  void renewNow() {
+    identity.renewWithin(Duration.ZERO);
+  }
+
   /** Stops renewing. */
   @Override
   public void close() {

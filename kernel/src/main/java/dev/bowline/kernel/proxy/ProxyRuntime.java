@@ -13,6 +13,7 @@ import dev.bowline.proxy.config.ProxyConfig;
 import dev.bowline.proxy.identity.CitadelCertificateSource;
 import dev.bowline.proxy.identity.CitadelRootsToBundle;
 import dev.bowline.proxy.identity.ControlPlaneTls;
+import dev.bowline.proxy.identity.RootChangeRenewal;
 import dev.bowline.proxy.identity.WorkloadIdentity;
 import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.proxy.server.ProxyServer;
@@ -116,9 +117,11 @@ public final class ProxyRuntime {
       });
       runtime.identity = WorkloadIdentity.start(
           new CitadelRootsToBundle(
-              new CitadelCertificateSource(options.controlPlane(), credentials, join.joinToken(), Duration.ZERO),
+              new CitadelCertificateSource(options.controlPlane(), credentials, join.joinToken(), Duration.ZERO,
+                  Optional.of(options.node().id())),
               secrets),
           runtime.identityThread, Clock.systemUTC(), secrets::installCertificate);
+      RootChangeRenewal.install(secrets, runtime.identity, RootChangeRenewal.DEFAULT_SPREAD);
     }
     Optional<Consumer<List<X509Certificate>>> bundleFromControlPlane =
         joined == null ? Optional.empty() : Optional.of(joined::installTrustBundle);

@@ -17,6 +17,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,7 @@ public final class CitadelCertificateSource implements CertificateSource {
   private final ChannelCredentials credentials;
   private final Optional<String> joinToken;
   private final Duration validity;
+  private final Map<String, String> metadata;
 
   /**
    * @param target Citadel's {@code host:port}
@@ -51,10 +53,21 @@ public final class CitadelCertificateSource implements CertificateSource {
    */
   public CitadelCertificateSource(String target, ChannelCredentials credentials,
       Optional<String> joinToken, Duration validity) {
+    this(target, credentials, joinToken, validity, Optional.empty());
+  }
+
+  /**
+   * As {@link #CitadelCertificateSource(String, ChannelCredentials, Optional, Duration)}, telling
+   * Citadel the xDS node id of the caller ({@link CitadelProtocol#NODE_ID}), which a root rotation
+   * uses to see which proxies hold a certificate under the new root.
+   */
+  public CitadelCertificateSource(String target, ChannelCredentials credentials,
+      Optional<String> joinToken, Duration validity, Optional<String> nodeId) {
     this.target = Objects.requireNonNull(target, "target");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.joinToken = Objects.requireNonNull(joinToken, "joinToken");
     this.validity = Objects.requireNonNull(validity, "validity");
+    this.metadata = nodeId.map(id -> Map.of(CitadelProtocol.NODE_ID, id)).orElse(Map.of());
   }
 
   @Override
@@ -74,7 +87,7 @@ public final class CitadelCertificateSource implements CertificateSource {
         io.grpc.ClientInterceptors.intercept(channel, io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
             .newCall(CitadelProtocol.CREATE_CERTIFICATE,
                 CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)),
-        CitadelProtocol.request(csrPem, validity.toSeconds()),
+        CitadelProtocol.request(csrPem, validity.toSeconds(), metadata),
         new StreamObserver<>() {
           @Override
           public void onNext(DynamicMessage response) {

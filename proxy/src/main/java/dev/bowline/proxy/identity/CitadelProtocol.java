@@ -7,11 +7,17 @@ import com.google.protobuf.DescriptorProtos.MethodDescriptorProto;
 import com.google.protobuf.DescriptorProtos.ServiceDescriptorProto;
 import com.google.protobuf.Descriptors;
 import com.google.protobuf.DynamicMessage;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
 import com.google.protobuf.StructProto;
+import com.google.protobuf.Value;
 import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The wire contract of Istio's certificate service, {@code istio.v1.auth.IstioCertificateService/
@@ -41,7 +47,15 @@ public final class CitadelProtocol {
 
   private static final Descriptors.FieldDescriptor CSR = REQUEST.findFieldByName("csr");
   private static final Descriptors.FieldDescriptor VALIDITY = REQUEST.findFieldByName("validity_duration");
+  private static final Descriptors.FieldDescriptor METADATA = REQUEST.findFieldByName("metadata");
   private static final Descriptors.FieldDescriptor CERT_CHAIN = RESPONSE.findFieldByName("cert_chain");
+
+  /**
+   * The request metadata key naming the xDS node of the caller, so that Citadel can tell which
+   * connected proxy holds a certificate during a root rotation. A claim, not a credential: the
+   * identity still comes from the caller's authentication.
+   */
+  public static final String NODE_ID = "NODE_ID";
 
   /** {@code CreateCertificate}, unary. */
   public static final MethodDescriptor<DynamicMessage, DynamicMessage> CREATE_CERTIFICATE =
@@ -56,10 +70,36 @@ public final class CitadelProtocol {
 
   /** A request for {@code csrPem}, asking for {@code validitySeconds} (0: the CA's default). */
   public static DynamicMessage request(String csrPem, long validitySeconds) {
-    return DynamicMessage.newBuilder(REQUEST)
+    return request(csrPem, validitySeconds, Map.of());
+  }
+
+  /** A request with string {@code metadata} (such as {@link #NODE_ID}). */
+  public static DynamicMessage request(String csrPem, long validitySeconds, Map<String, String> metadata) {
+    DynamicMessage.Builder b = DynamicMessage.newBuilder(REQUEST)
         .setField(CSR, csrPem)
-        .setField(VALIDITY, validitySeconds)
-        .build();
+        .setField(VALIDITY, validitySeconds);
+    if (!metadata.isEmpty()) {
+      Struct.Builder struct = Struct.newBuilder();
+      metadata.forEach((k, v) -> struct.putFields(k, Value.newBuilder().setStringValue(v).build()));
+      b.setField(METADATA, struct.build());
+    }
+    return b.build();
+  }
+
+  /** The string value of metadata {@code key} of a request, if it has one. */
+  public static Optional<String> metadata(DynamicMessage request, String key) {
+    if (!request.hasField(METADATA)) {
+      return Optional.empty();
+    }
+    Object field = request.getField(METADATA);
+    Struct struct;
+    try {
+      struct = field instanceof Struct s ? s : Struct.parseFrom(((Message) field).toByteString());
+    } catch (InvalidProtocolBufferException e) {
+      return Optional.empty();
+    }
+    Value value = struct.getFieldsOrDefault(key, null);
+    return value != null && value.hasStringValue() ? Optional.of(value.getStringValue()) : Optional.empty();
   }
 
   /** The PEM CSR of a request ({@code ""} when absent). */

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -45,7 +46,11 @@ public final class WorkloadIdentity implements AutoCloseable {
   private final CompletableFuture<CertifiedKey> first = new CompletableFuture<>();
   private volatile CertifiedKey current;
   private volatile boolean closed;
+  // Confined to the scheduler's thread:
   private int failures;
+  private ScheduledFuture<?> next;
+  private boolean inFlight;
+  private boolean renewAfterAnswer;
 
   private WorkloadIdentity(CertificateSource source, ScheduledExecutorService scheduler, Clock clock,
       Consumer<CertifiedKey> listener) {
@@ -75,10 +80,29 @@ public final class WorkloadIdentity implements AutoCloseable {
     return first;
   }
 
+  /**
+   * Renews within {@code delay} instead of at the scheduled time (the trust bundle now puts
+   * another root first: a root rotation). A request already in flight is answered first, then
+   * renewal follows. Never blocks.
+   */
+  public void renewWithin(Duration delay) {
+    scheduler.execute(() -> {
+      if (closed) {
+        return;
+      }
+      if (inFlight) {
+        renewAfterAnswer = true;
+        return;
+      }
+      schedule(delay);
+    });
+  }
+
   private void attempt() {
-    if (closed) {
+    if (closed || inFlight) {
       return;
     }
+    next = null;
     KeyPair key;
     String csr;
     try {
@@ -97,7 +121,9 @@ public final class WorkloadIdentity implements AutoCloseable {
       failed(e.toString());
       return;
     }
+    inFlight = true;
     answer.whenComplete((chain, error) -> scheduler.execute(() -> {
+      inFlight = false;
       if (error != null) {
         failed(error.getMessage() != null ? error.getMessage() : error.toString());
       } else {
@@ -124,17 +150,21 @@ public final class WorkloadIdentity implements AutoCloseable {
     CertifiedKey renewed = new CertifiedKey(List.copyOf(withoutRoot), key.getPrivate());
     current = renewed;
     failures = 0;
-    Duration next = RenewalSchedule.untilRenewal(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(),
+    Duration wait = RenewalSchedule.untilRenewal(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(),
         clock.instant(), ThreadLocalRandom.current().nextDouble());
     log.info("workload certificate for {} valid until {}; renewal in {} s", identityOf(leaf),
-        leaf.getNotAfter().toInstant(), next.toSeconds());
+        leaf.getNotAfter().toInstant(), wait.toSeconds());
     try {
       listener.accept(renewed);
     } catch (RuntimeException e) {
       log.warn("installing the new workload certificate failed", e);
     }
     first.complete(renewed);
-    schedule(next);
+    if (renewAfterAnswer) {
+      renewAfterAnswer = false;
+      wait = Duration.ZERO;
+    }
+    schedule(wait);
   }
 
   private void failed(String reason) {
@@ -142,6 +172,7 @@ public final class WorkloadIdentity implements AutoCloseable {
       return;
     }
     failures++;
+    renewAfterAnswer = false; // the retry is the renewal asked for
     CertifiedKey held = current;
     Duration remaining = held == null
         ? Duration.ofDays(1)
@@ -155,9 +186,13 @@ public final class WorkloadIdentity implements AutoCloseable {
   }
 
   private void schedule(Duration wait) {
-    if (!closed) {
-      scheduler.schedule(this::attempt, wait.toMillis(), TimeUnit.MILLISECONDS);
+    if (closed) {
+      return;
     }
+    if (next != null) {
+      next.cancel(false);
+    }
+    next = scheduler.schedule(this::attempt, wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private static String identityOf(X509Certificate leaf) {

@@ -13,6 +13,8 @@ import io.grpc.Status;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
@@ -30,7 +32,8 @@ final class ClientCertificateAuthenticator implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-    X509Certificate leaf = session == null ? null : peerLeaf(session);
+    List<X509Certificate> chain = session == null ? List.of() : peerChain(session);
+    X509Certificate leaf = chain.isEmpty() ? null : chain.get(0);
     if (leaf == null) {
       call.close(Status.UNAUTHENTICATED.withDescription(
           "xDS on this port needs mutual TLS: present the workload certificate Citadel issued"),
@@ -44,16 +47,22 @@ final class ClientCertificateAuthenticator implements ServerInterceptor {
       call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    Context context = Context.current().withValue(AuthenticatedPeer.KEY, new AuthenticatedPeer(id));
+    Context context = Context.current().withValue(AuthenticatedPeer.KEY, new AuthenticatedPeer(id, chain));
     return Contexts.interceptCall(context, call, headers, next);
   }
 
-  private static X509Certificate peerLeaf(SSLSession session) {
+  private static List<X509Certificate> peerChain(SSLSession session) {
     try {
-      Certificate[] chain = session.getPeerCertificates();
-      return chain.length > 0 && chain[0] instanceof X509Certificate x ? x : null;
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate c : session.getPeerCertificates()) {
+        if (!(c instanceof X509Certificate x)) {
+          return List.of();
+        }
+        chain.add(x);
+      }
+      return chain;
     } catch (SSLPeerUnverifiedException e) {
-      return null;
+      return List.of();
     }
   }
 }

@@ -70,11 +70,11 @@ final class SharedSnapshots {
   }
 
   private SnapshotResources<Secret> secrets() {
-    List<Secret> secrets = trustBundle.current();
-    if (secrets.isEmpty()) {
+    TrustBundleSecret.Served served = trustBundle.served();
+    if (served.secrets().isEmpty()) {
       return new VersionedResources<Secret>(Maps.empty(), "");
     }
-    return resourcesOf(secrets, hashes.of(secrets).substring(0, 16));
+    return resourcesOf(served.secrets(), served.version());
   }
 
   private Map<String, String> digestsOf(List<ClusterLoadAssignment> list) {

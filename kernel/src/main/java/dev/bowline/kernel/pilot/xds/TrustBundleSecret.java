@@ -5,9 +5,12 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -32,10 +35,11 @@ public final class TrustBundleSecret {
   /** No trust bundle: no secret. */
   static final TrustBundleSecret NONE = new TrustBundleSecret(List::of);
 
-  private record Built(List<X509Certificate> roots, List<Secret> secrets) {}
+  /** The secrets served for some roots, and their version ({@code ""} without roots). */
+  record Served(List<X509Certificate> roots, List<Secret> secrets, String version) {}
 
   private final Supplier<List<X509Certificate>> roots;
-  private volatile Built built = new Built(List.of(), List.of());
+  private volatile Served built = new Served(List.of(), List.of(), "");
 
   /** @param roots the trust bundle now */
   public TrustBundleSecret(Supplier<List<X509Certificate>> roots) {
@@ -44,14 +48,38 @@ public final class TrustBundleSecret {
 
   /** The secrets to serve: {@code ROOTCA} with the current roots, or none without roots. */
   List<Secret> current() {
+    return served().secrets();
+  }
+
+  /** The secrets to serve now with their version. */
+  Served served() {
     List<X509Certificate> now = roots.get();
-    Built last = built;
+    Served last = built;
     if (last.roots().equals(now)) {
-      return last.secrets();
+      return last;
     }
-    List<Secret> secrets = now.isEmpty() ? List.of() : List.of(of(now));
-    built = new Built(List.copyOf(now), secrets);
-    return secrets;
+    Served fresh = now.isEmpty()
+        ? new Served(List.of(), List.of(), "")
+        : new Served(List.copyOf(now), List.of(of(now)), versionOf(now));
+    built = fresh;
+    return fresh;
+  }
+
+  /**
+   * The SDS version under which {@code roots} are served: the first 16 hex digits of the SHA-256 of
+   * the secret, so the same roots in the same order always have the same version, whichever
+   * control plane process serves them. A client that acknowledged this version holds these roots.
+   */
+  public static String versionOf(List<X509Certificate> roots) {
+    if (roots.isEmpty()) {
+      return "";
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(of(roots).toByteArray());
+      return HexFormat.of().formatHex(digest).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** The {@code ROOTCA} secret of {@code roots}. */

@@ -88,6 +88,7 @@ public final class XdsServer implements AutoCloseable {
   private final EventLoopGroup workerGroup;
   private final ConnectedProxies proxies;
   private final ProxyStatusTracker tracker = new ProxyStatusTracker();
+  private final TrustBundleClients trustBundleClients = new TrustBundleClients();
   private final SnapshotPublisher publisher;
   private final PackedResources packed = new PackedResources();
   private final ChangedAssignments changedAssignments;
@@ -136,7 +137,7 @@ public final class XdsServer implements AutoCloseable {
     this.changedAssignments = new ChangedAssignments(assignmentDigests);
     this.debouncer = new PushDebouncer(pushThread, b.debounceQuiet, b.debounceMax, this::push);
     XdsStreamCallbacks callbacks =
-        new XdsStreamCallbacks(proxies, tracker, metrics, new ConnectionEvents());
+        new XdsStreamCallbacks(proxies, tracker, metrics, new ConnectionEvents(), trustBundleClients);
     // Each resource object is packed into an Any once, however many clients it goes to; each
     // stream's responses are built and sent on the send pool, in order, outside the cache's lock.
     V3DiscoveryServer discovery =
@@ -249,6 +250,14 @@ public final class XdsServer implements AutoCloseable {
    */
   public Optional<ProxyResources> resourcesOf(String nodeId) {
     return proxies.isConnected(nodeId) ? publisher.resourcesOf(nodeId) : Optional.empty();
+  }
+
+  /**
+   * The connected clients that subscribed to the trust bundle secret, with the version each holds
+   * and the certificate each opened ADS with.
+   */
+  public List<TrustBundleClient> trustBundleClients() {
+    return trustBundleClients.all();
   }
 
   /** The last push that finished, if any did. */

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * certificate of the stream proved with {@code PERMISSION_DENIED} naming both identities), feeds
  * the status tracker with requests and responses, counts responses and rejections, and forgets a
  * stream when it closes. Requests for the trust bundle secret ({@link TrustBundleSecret}) are
- * answered from the same snapshots but not tracked.
+ * answered from the same snapshots and followed by {@link TrustBundleClients}, not by the tracker.
  *
  * <p><b>Threading.</b> Called by java-control-plane on gRPC threads (and on the push thread for
  * responses a new snapshot triggers); thread-safe. It holds no lock while calling {@link Events}.
@@ -48,14 +48,21 @@ final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
   private final ProxyStatusTracker tracker;
   private final XdsMetrics metrics;
   private final Events events;
+  private final TrustBundleClients trustBundleClients;
   private final ConcurrentMap<Long, String> defaultTypeUrlByStream = new ConcurrentHashMap<>();
 
   XdsStreamCallbacks(
       ConnectedProxies proxies, ProxyStatusTracker tracker, XdsMetrics metrics, Events events) {
+    this(proxies, tracker, metrics, events, new TrustBundleClients());
+  }
+
+  XdsStreamCallbacks(ConnectedProxies proxies, ProxyStatusTracker tracker, XdsMetrics metrics,
+      Events events, TrustBundleClients trustBundleClients) {
     this.proxies = proxies;
     this.tracker = tracker;
     this.metrics = metrics;
     this.events = events;
+    this.trustBundleClients = trustBundleClients;
   }
 
   @Override
@@ -91,6 +98,7 @@ final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
       }
     }
     if (secret) {
+      trustBundleClients.onRequest(node.id(), AuthenticatedPeer.current(), request);
       if (request.hasErrorDetail()) {
         LOG.warn("{} rejected the trust bundle {}: {}", node.id(), TrustBundleSecret.NAME,
             request.getErrorDetail().getMessage());
@@ -149,7 +157,10 @@ final class XdsStreamCallbacks implements DiscoveryServerCallbacks {
   private void closed(long streamId) {
     defaultTypeUrlByStream.remove(streamId);
     tracker.close(streamId);
-    proxies.remove(streamId).ifPresent(events::lastStreamClosed);
+    proxies.remove(streamId).ifPresent(node -> {
+      trustBundleClients.closed(node.id());
+      events.lastStreamClosed(node);
+    });
   }
 
   private XdsResourceType typeOf(long streamId, String requestTypeUrl) throws RequestException {
