@@ -40,6 +40,28 @@ final class CaCertificates {
 
   private CaCertificates() {}
 
+  /** A root with a fresh key. */
+  static KeyAndCertificate newRoot(
+      KeyAlgorithm algorithm, String trustDomain, SecureRandom random, Instant now)
+      throws GeneralSecurityException {
+    KeyPair key = algorithm.generate(random);
+    return new KeyAndCertificate(key, root(key, trustDomain, now));
+  }
+
+  /** An intermediate with a fresh key, under {@code root}. */
+  static KeyAndCertificate newIntermediate(
+      KeyAlgorithm algorithm,
+      KeyAndCertificate root,
+      String trustDomain,
+      SecureRandom random,
+      Instant now)
+      throws GeneralSecurityException {
+    KeyPair key = algorithm.generate(random);
+    return new KeyAndCertificate(
+        key,
+        intermediate(key, root.certificate(), root.keyPair().getPrivate(), trustDomain, now));
+  }
+
   static X509Certificate root(KeyPair key, String trustDomain, Instant now)
       throws GeneralSecurityException {
     X500Name name = name("Bowline root CA", trustDomain);

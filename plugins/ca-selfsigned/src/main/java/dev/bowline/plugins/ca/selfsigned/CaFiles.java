@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,10 +33,12 @@ import org.bouncycastle.util.io.pem.PemObjectGenerator;
  * The self-signed CA's files in its data directory: {@code root-cert.pem} and {@code root-key.pem},
  * and with an intermediate {@code ca-cert.pem} and {@code ca-key.pem} (Istio's names). The
  * directory is created {@code 0700} and every file {@code 0600} (written to a private temporary
- * file, then moved into place); a key file that others may read is refused when loaded. A file that
- * cannot be read or parsed is an error naming it: it is never replaced.
+ * file, flushed to the disk, then moved into place); a key file that others may read is refused
+ * when loaded. A file that cannot be read or parsed is an error naming it: it is never replaced.
+ * {@link RootRotationFiles} lays out a rotation's files around these.
  *
- * <p>Used at start-up on one thread; not thread-safe.
+ * <p>Not thread-safe: used at start-up on one thread, and by root rotation steps, which are
+ * serialized.
  */
 final class CaFiles {
 
@@ -88,13 +93,7 @@ final class CaFiles {
   /** Writes a certificate and its key, owner-only, creating the directory if needed. */
   void store(String certFile, String keyFile, KeyAndCertificate material) {
     try {
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(
-            dir,
-            posix
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)}
-                : new FileAttribute<?>[0]);
-      }
+      createDirectory();
       write(keyFile, pem(new JcaPKCS8Generator(material.keyPair().getPrivate(), null)));
       write(certFile, pem(material.certificate()));
     } catch (IOException e) {
@@ -103,7 +102,24 @@ final class CaFiles {
     }
   }
 
-  private void write(String name, String pem) throws IOException {
+  /** Creates the directory {@code 0700} (and missing parents) unless it exists. */
+  void createDirectory() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(
+          dir,
+          posix
+              ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR)}
+              : new FileAttribute<?>[0]);
+    }
+  }
+
+  /**
+   * Writes a new file {@code 0600}: to a private temporary file, flushed to the disk, then
+   * atomically moved into place; the directory must exist.
+   *
+   * @throws FileAlreadyExistsException when the file exists
+   */
+  void write(String name, String text) throws IOException {
     Path target = dir.resolve(name);
     if (Files.exists(target)) {
       throw new FileAlreadyExistsException(target.toString());
@@ -114,14 +130,35 @@ final class CaFiles {
                 dir, "." + name, ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
             : Files.createTempFile(dir, "." + name, ".tmp");
     try {
-      Files.writeString(temp, pem, StandardCharsets.US_ASCII);
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        out.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+        out.force(true);
+      }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);
     }
+    sync();
   }
 
-  private static String pem(Object object) throws IOException {
+  /**
+   * Flushes the directory itself to the disk, so that the files created, moved or deleted in it
+   * survive a power loss. A platform that cannot open a directory (Windows) is left to its own
+   * ordering.
+   */
+  void sync() throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(dir, StandardOpenOption.READ);
+    } catch (IOException e) {
+      return;
+    }
+    try (channel) {
+      channel.force(true);
+    }
+  }
+
+  static String pem(Object object) throws IOException {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter out = new JcaPEMWriter(text)) {
       if (object instanceof PemObjectGenerator generator) {

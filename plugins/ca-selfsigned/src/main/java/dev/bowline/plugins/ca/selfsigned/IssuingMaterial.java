@@ -3,9 +3,10 @@ package dev.bowline.plugins.ca.selfsigned;
 import java.security.cert.X509Certificate;
 
 /**
- * The self-signed CA's certificates at run time. Immutable and thread-safe.
+ * One generation of the self-signed CA's certificates: a root and what signs under it (a {@link
+ * SigningState} holds two during a root rotation). Immutable and thread-safe.
  *
- * @param root the root, the whole trust bundle
+ * @param root the root
  * @param signer the certificate and key that sign leaves: the intermediate, or the root
  * @param intermediate the intermediate that goes in every chain after the leaf, or null
  */

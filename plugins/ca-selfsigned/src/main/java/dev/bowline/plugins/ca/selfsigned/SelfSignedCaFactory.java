@@ -16,7 +16,9 @@ import org.pf4j.Extension;
  * self-signed CA): on first start it makes a root (ten years; EC P-256 unless configured RSA;
  * {@code O=<trust domain>}) and, if configured, an intermediate, and stores them in its data
  * directory ({@link DataDirectory}) owner-only; later starts load them, and a file that cannot be
- * read is an error naming it, never silently replaced ({@link CaFiles}).
+ * read is an error naming it, never silently replaced ({@link CaFiles}). It rotates its root in
+ * the three steps of {@link dev.bowline.spi.ca.RootRotation}, resuming a rotation at start in the
+ * phase its files are in ({@link RootRotationFiles}).
  *
  * <p><b>Configuration</b> ({@link SelfSignedCaConfigParser}): {@code trustDomain} (default {@code
  * cluster.local}), {@code defaultTtl} (24h), {@code maxTtl} (2160h, 90 days), {@code keyAlgorithm}
@@ -54,7 +56,7 @@ public final class SelfSignedCaFactory implements CertificateAuthorityFactory<Se
   }
 
   /**
-   * Loads or makes the CA's key material.
+   * Loads or makes the CA's key material, resuming a root rotation where its files left it.
    *
    * @throws IllegalStateException naming the setting or file when the data directory is not
    *     configured or its files cannot be used
@@ -62,10 +64,13 @@ public final class SelfSignedCaFactory implements CertificateAuthorityFactory<Se
   @Override
   public CertificateAuthority newAuthority(SelfSignedCaConfig config, PluginContext context) {
     Clock clock = Clock.systemUTC();
-    CaFiles files = new CaFiles(DataDirectory.of(context));
-    IssuingMaterial material =
+    RootRotationFiles files = new RootRotationFiles(new CaFiles(DataDirectory.of(context)));
+    SigningState state =
         SelfSignedCaStartup.start(config, files, clock.instant(), context.logger());
-    return new SelfSignedCertificateAuthority(config, material, clock);
+    return new SelfSignedCertificateAuthority(
+        config,
+        new SelfSignedRootRotation(config, state, files, clock, context.logger()),
+        clock);
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.bowline.plugins.ca.issuing.LeafIssuer;
 import dev.bowline.plugins.ca.issuing.LeafLifetime;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
+import dev.bowline.spi.ca.RootRotation;
 import dev.bowline.spi.model.SpiffeId;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -12,31 +13,31 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The running {@code bowline.ca.selfsigned} CA. {@link #sign} refuses identities outside the
  * configured trust domain and negative lifetimes, takes the default lifetime for a null or zero
  * one, shortens it to the configured maximum and to the signer's own expiry, builds the leaf with
  * {@link LeafIssuer}, and checks the result with {@link SvidRules}: a leaf that breaks a rule is
- * never returned (that would be a bug, reported as a failure).
+ * never returned (that would be a bug, reported as a failure). It can rotate its root ({@link
+ * #rootRotation()}, {@link SelfSignedRootRotation}).
  *
- * <p><b>Threading.</b> Thread-safe: immutable state; signing may run on many threads at once.
+ * <p><b>Threading.</b> Thread-safe: signing may run on many threads at once, and concurrently with
+ * a rotation step. Each signature reads the rotation's immutable {@link SigningState} once and
+ * signs and checks against that state alone.
  */
 final class SelfSignedCertificateAuthority implements CertificateAuthority {
 
   private final SelfSignedCaConfig config;
-  private final IssuingMaterial material;
-  private final LeafIssuer issuer;
+  private final SelfSignedRootRotation rotation;
   private final Clock clock;
-  private final List<X509Certificate> trustBundle;
 
-  SelfSignedCertificateAuthority(SelfSignedCaConfig config, IssuingMaterial material, Clock clock) {
+  SelfSignedCertificateAuthority(
+      SelfSignedCaConfig config, SelfSignedRootRotation rotation, Clock clock) {
     this.config = config;
-    this.material = material;
+    this.rotation = rotation;
     this.clock = clock;
-    this.issuer =
-        new LeafIssuer(material.signer().certificate(), material.signer().keyPair().getPrivate());
-    this.trustBundle = List.of(material.root().certificate());
   }
 
   @Override
@@ -44,16 +45,18 @@ final class SelfSignedCertificateAuthority implements CertificateAuthority {
       throws CertificateAuthorityException {
     Objects.requireNonNull(csrDer, "csrDer");
     Objects.requireNonNull(identity, "identity");
+    SigningState state = rotation.state();
+    IssuingMaterial material = state.signing();
     Instant now = clock.instant();
     Instant signerExpiry = material.signer().certificate().getNotAfter().toInstant();
     Instant notAfter = LeafLifetime.notAfter(identity, config.trustDomain(), ttl,
         config.defaultTtl(), config.maxTtl(), now, signerExpiry);
     List<X509Certificate> chain = new ArrayList<>(2);
-    chain.add(issuer.issue(csrDer, identity, now, notAfter));
+    chain.add(state.issuer().issue(csrDer, identity, now, notAfter));
     if (material.intermediate() != null) {
       chain.add(material.intermediate());
     }
-    List<String> broken = SvidRules.violations(chain, identity, trustBundle, now);
+    List<String> broken = SvidRules.violations(chain, identity, state.trustBundle(), now);
     if (!broken.isEmpty()) {
       throw new CertificateAuthorityException(
           "refusing to return a certificate that breaks the X.509-SVID rules (a bug): " + broken);
@@ -63,7 +66,12 @@ final class SelfSignedCertificateAuthority implements CertificateAuthority {
 
   @Override
   public List<X509Certificate> trustBundle() {
-    return trustBundle;
+    return rotation.state().trustBundle();
+  }
+
+  @Override
+  public Optional<RootRotation> rootRotation() {
+    return Optional.of(rotation);
   }
 
   @Override

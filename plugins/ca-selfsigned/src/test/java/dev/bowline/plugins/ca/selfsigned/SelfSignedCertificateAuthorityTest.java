@@ -23,6 +23,7 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class SelfSignedCertificateAuthorityTest {
 
@@ -100,15 +101,13 @@ class SelfSignedCertificateAuthorityTest {
   @Test
   void neverOutlivesTheSigner() throws Exception {
     X509Certificate root = ca.trustBundle().get(0);
-    IssuingMaterial material =
+    RootRotationFiles files = new RootRotationFiles(new CaFiles(dir));
+    SigningState material =
         SelfSignedCaStartup.start(
-            SelfSignedCaConfig.DEFAULT,
-            new CaFiles(dir),
-            Instant.now(),
-            org.slf4j.LoggerFactory.getLogger("test"));
+            SelfSignedCaConfig.DEFAULT, files, Instant.now(), LoggerFactory.getLogger("test"));
     Instant nearEnd = root.getNotAfter().toInstant().minus(Duration.ofHours(2));
     SelfSignedConfigured late =
-        new SelfSignedConfigured(material, Clock.fixed(nearEnd, ZoneOffset.UTC));
+        new SelfSignedConfigured(material, files, Clock.fixed(nearEnd, ZoneOffset.UTC));
 
     X509Certificate leaf =
         late.ca.sign(TestPki.csr(TestPki.ec()), REVIEWS, Duration.ofHours(24)).get(0);
@@ -116,7 +115,9 @@ class SelfSignedCertificateAuthorityTest {
     assertThat(leaf.getNotAfter()).isEqualTo(root.getNotAfter());
     SelfSignedConfigured afterEnd =
         new SelfSignedConfigured(
-            material, Clock.fixed(root.getNotAfter().toInstant().plusSeconds(1), ZoneOffset.UTC));
+            material,
+            files,
+            Clock.fixed(root.getNotAfter().toInstant().plusSeconds(1), ZoneOffset.UTC));
     assertThatThrownBy(
             () -> afterEnd.ca.sign(TestPki.csr(TestPki.ec()), REVIEWS, Duration.ofHours(1)))
         .isInstanceOf(CertificateAuthorityException.class)
@@ -197,8 +198,14 @@ class SelfSignedCertificateAuthorityTest {
   private static final class SelfSignedConfigured {
     final CertificateAuthority ca;
 
-    SelfSignedConfigured(IssuingMaterial material, Clock clock) {
-      ca = new SelfSignedCertificateAuthority(SelfSignedCaConfig.DEFAULT, material, clock);
+    SelfSignedConfigured(SigningState state, RootRotationFiles files, Clock clock) {
+      SelfSignedCaConfig config = SelfSignedCaConfig.DEFAULT;
+      ca =
+          new SelfSignedCertificateAuthority(
+              config,
+              new SelfSignedRootRotation(
+                  config, state, files, clock, LoggerFactory.getLogger("test")),
+              clock);
     }
   }
 }
