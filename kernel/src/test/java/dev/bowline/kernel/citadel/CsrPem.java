@@ -12,11 +12,11 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** PEM certificate requests as a proxy makes them, claiming whatever SAN the test wants. */
-final class CsrPem {
+public final class CsrPem {
 
   private CsrPem() {}
 
-  static String claiming(KeyPair key, String uriSan) throws Exception {
+  public static String claiming(KeyPair key, String uriSan) throws Exception {
     JcaPKCS10CertificationRequestBuilder b =
         new JcaPKCS10CertificationRequestBuilder(new X500Name("O=cluster.local"), key.getPublic());
     ExtensionsGenerator extensions = new ExtensionsGenerator();
@@ -30,7 +30,7 @@ final class CsrPem {
   }
 
   /** The DER bytes of a PEM request. */
-  static byte[] der(String pem) {
+  public static byte[] der(String pem) {
     return Base64.getMimeDecoder().decode(pem.replace("-----BEGIN CERTIFICATE REQUEST-----", "")
         .replace("-----END CERTIFICATE REQUEST-----", ""));
   }

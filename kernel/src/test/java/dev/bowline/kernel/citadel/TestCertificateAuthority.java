@@ -32,13 +32,13 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
  * A small CA for Citadel's tests: a root that signs leaves with the identity it is given as the
  * only URI SAN, after checking the CSR's signature. (The CAs users run are the plugins.)
  */
-final class TestCertificateAuthority implements CertificateAuthority {
+public final class TestCertificateAuthority implements CertificateAuthority {
 
   private final KeyPair rootKey = TestCertificateAuthority.ecKeyPair();
   private final X509Certificate root;
   private final AtomicLong serial = new AtomicLong(2);
 
-  TestCertificateAuthority() throws Exception {
+  public TestCertificateAuthority() throws Exception {
     X500Name name = new X500Name("O=cluster.local,CN=test root");
     Instant now = Instant.now();
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
@@ -47,7 +47,7 @@ final class TestCertificateAuthority implements CertificateAuthority {
     root = new JcaX509CertificateConverter().getCertificate(b.build(signer()));
   }
 
-  static KeyPair ecKeyPair() {
+  public static KeyPair ecKeyPair() {
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
       g.initialize(new ECGenParameterSpec("secp256r1"));
