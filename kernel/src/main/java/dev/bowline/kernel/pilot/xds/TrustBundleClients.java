@@ -24,6 +24,10 @@ final class TrustBundleClients {
       String held = request.hasErrorDetail()
           ? (known == null ? "" : known.heldVersion())
           : request.getVersionInfo();
+      if (peer.isEmpty() && known != null) {
+        // The stream's peer does not change; keep what its first request showed.
+        return new TrustBundleClient(id, known.identity(), known.adsChain(), held);
+      }
       return new TrustBundleClient(id, peer.map(AuthenticatedPeer::id),
           peer.map(AuthenticatedPeer::chain).orElse(List.of()), held);
     });
