@@ -10,8 +10,10 @@ import picocli.CommandLine.Spec;
     name = "bowline",
     mixinStandardHelpOptions = true,
     versionProvider = BowlineVersionProvider.class,
-    description = "Run Bowline: the control plane or a proxy.",
-    subcommands = {ControlPlaneCommand.class, ProxyCommand.class, DemoCommand.class, VersionCommand.class})
+    description = "Run Bowline: the control plane, a proxy, or the agent of a proxyless gRPC application.",
+    subcommands = {
+      ControlPlaneCommand.class, ProxyCommand.class, AgentCommand.class, DemoCommand.class, VersionCommand.class
+    })
 public final class BowlineMain implements Runnable {
 
   @Spec CommandSpec spec;

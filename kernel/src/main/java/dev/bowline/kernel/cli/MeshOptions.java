@@ -4,11 +4,6 @@ import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.proxy.JoinCredentials;
 import dev.bowline.kernel.proxy.MeshProxyOptions;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Optional;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -18,7 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,30 +23,12 @@ import picocli.CommandLine.Option;
  */
 final class MeshOptions {
 
-  private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
-  private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
-
   @Option(names = "--control-plane", paramLabel = "HOST:PORT",
       description = "Join the mesh: take configuration from this control plane (its mutual TLS port,"
           + " 15012; with --plaintext its plaintext xDS port, 15010).")
   String controlPlane;
 
-  @Option(names = "--join-token", paramLabel = "TOKEN",
-      description = "The join token (bowlinectl token create) that proves the workload's service"
-          + " account for its first certificate.")
-  String joinToken;
-
-  @Option(names = "--join-token-file", paramLabel = "FILE",
-      description = "Read the join token from this file (keeps it out of the process list).")
-  Path joinTokenFile;
-
-  @Option(names = "--ca-root", paramLabel = "FILE",
-      description = "PEM file of the mesh's trust bundle (bowlinectl ca root), which verifies the control plane.")
-  Path caRoot;
-
-  @Option(names = "--trust-domain", paramLabel = "DOMAIN",
-      description = "The mesh's SPIFFE trust domain (default: cluster.local).")
-  String trustDomain;
+  @Mixin JoinOptions join;
 
   @Option(names = "--plaintext",
       description = "Take configuration over plaintext xDS, with no workload identity. Local development only.")
@@ -91,7 +68,7 @@ final class MeshOptions {
   Integer adminPort;
 
   boolean anyMeshOptionGiven() {
-    return plaintext || joinToken != null || joinTokenFile != null || caRoot != null || trustDomain != null
+    return plaintext || join.anyGiven()
         || gateway || service != null || namespace != null || serviceAccount != null || !labels.isEmpty()
         || appPort != null || workloadName != null || ip != null || inboundPort != null
         || outboundPort != null || adminPort != null;
@@ -105,25 +82,18 @@ final class MeshOptions {
   MeshProxyOptions toOptions() {
     HostPorts.parse("--control-plane", controlPlane);
     String ns = namespace == null ? "default" : namespace;
-    requireName("--namespace", ns);
+    KubernetesNames.requireDnsLabel("--namespace", ns);
     if (service != null) {
-      requireName("--service", service);
+      KubernetesNames.requireDnsLabel("--service", service);
     }
     if (service != null && appPort == null && !gateway) {
       throw new IllegalArgumentException("--service needs --app-port: the port the application listens on");
     }
-    labels.forEach((k, v) -> {
-      if (!LABEL_KEY.matcher(k).matches() || k.length() > 317) {
-        throw new IllegalArgumentException("--labels: '" + k + "' is not a valid label key");
-      }
-      if (!LABEL_VALUE.matcher(v).matches() || v.length() > 63) {
-        throw new IllegalArgumentException("--labels: the value of " + k + ", '" + v + "', is not a valid label value");
-      }
-    });
+    KubernetesNames.requireLabels("--labels", labels);
     String sa = serviceAccount != null ? serviceAccount : service != null ? service : "default";
     String workload = workloadName != null ? workloadName
         : (service != null ? service : gateway ? "gateway" : "proxy") + "-" + ProcessHandle.current().pid();
-    requireName("--workload-name", workload);
+    KubernetesNames.requireDnsLabel("--workload-name", workload);
     String address = ip != null ? ip : defaultAddress();
     ProxyNode.Type type = gateway ? ProxyNode.Type.ROUTER : ProxyNode.Type.SIDECAR;
     ProxyNode node = new ProxyNode(
@@ -133,53 +103,19 @@ final class MeshOptions {
         inboundPort == null ? ProxyNode.DEFAULT_INBOUND_PORT : port("--inbound-port", inboundPort),
         outboundPort == null ? ProxyNode.DEFAULT_OUTBOUND_PORT : port("--outbound-port", outboundPort));
     int admin = adminPort == null ? 15000 : port("--admin-port", adminPort);
-    return new MeshProxyOptions(controlPlane, node, new java.net.InetSocketAddress("127.0.0.1", admin), join());
+    return new MeshProxyOptions(controlPlane, node, new java.net.InetSocketAddress("127.0.0.1", admin), joinCredentials());
   }
 
   /** How the proxy joins: over mutual TLS with a token and the trust bundle, or plaintext. */
-  private Optional<JoinCredentials> join() {
+  private Optional<JoinCredentials> joinCredentials() {
     if (plaintext) {
-      if (joinToken != null || joinTokenFile != null || caRoot != null || trustDomain != null) {
+      if (join.anyGiven()) {
         throw new IllegalArgumentException(
             "--plaintext joins with no identity: drop --join-token, --join-token-file, --ca-root and --trust-domain");
       }
       return Optional.empty();
     }
-    if (caRoot == null) {
-      throw new IllegalArgumentException("joining over mutual TLS needs --ca-root FILE, the mesh's trust bundle"
-          + " (bowlinectl ca root > root.pem); for a local plaintext control plane add --plaintext");
-    }
-    if (joinToken != null && joinTokenFile != null) {
-      throw new IllegalArgumentException("give --join-token or --join-token-file, not both");
-    }
-    Optional<String> token = Optional.ofNullable(joinToken);
-    if (joinTokenFile != null) {
-      try {
-        token = Optional.of(Files.readString(joinTokenFile).strip());
-      } catch (IOException e) {
-        throw new IllegalArgumentException("--join-token-file " + joinTokenFile + ": cannot be read: " + e.getMessage());
-      }
-    }
-    if (token.isEmpty()) {
-      throw new IllegalArgumentException("joining over mutual TLS needs --join-token TOKEN (bowlinectl token create"
-          + " --namespace NS --service-account SA) for the first certificate; for a local plaintext control plane"
-          + " add --plaintext");
-    }
-    List<X509Certificate> roots = PemCertificates.read(caRoot, "--ca-root");
-    String domain = trustDomain == null ? MeshSettings.DEFAULTS.trustDomain() : trustDomain;
-    try {
-      new dev.bowline.spi.model.SpiffeId(domain, "");
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--trust-domain '" + domain + "': " + e.getMessage());
-    }
-    return Optional.of(new JoinCredentials(token, roots, domain));
-  }
-
-  private static void requireName(String option, String value) {
-    if (!value.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?") || value.length() > 63) {
-      throw new IllegalArgumentException(option + " '" + value
-          + "': use lower-case letters, digits and '-' (a DNS label, at most 63 characters)");
-    }
+    return Optional.of(join.credentials("; for a local plaintext control plane add --plaintext"));
   }
 
   private static int port(String option, int value) {

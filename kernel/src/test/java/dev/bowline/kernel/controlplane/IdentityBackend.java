@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: {@link #who} may be called from any thread; {@link #close} once.
  */
-final class IdentityBackend implements AutoCloseable {
+public final class IdentityBackend implements AutoCloseable {
 
   /** The method every backend serves: request ignored, response the backend's name. */
-  static final MethodDescriptor<String, String> WHO =
+  public static final MethodDescriptor<String, String> WHO =
       MethodDescriptor.<String, String>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY)
           .setFullMethodName(MethodDescriptor.generateFullMethodName("bowline.test.Identity", "Who"))
@@ -44,7 +44,7 @@ final class IdentityBackend implements AutoCloseable {
   }
 
   /** Starts a backend that answers {@code name}. */
-  static IdentityBackend start(String name) throws IOException {
+  public static IdentityBackend start(String name) throws IOException {
     ServerServiceDefinition service =
         ServerServiceDefinition.builder("bowline.test.Identity")
             .addMethod(WHO, ServerCalls.asyncUnaryCall((request, response) -> {
@@ -62,17 +62,17 @@ final class IdentityBackend implements AutoCloseable {
   }
 
   /** Calls {@code Who} on {@code channel} and returns the name of the backend that answered. */
-  static String who(Channel channel, CallOptions options) {
+  public static String who(Channel channel, CallOptions options) {
     return ClientCalls.blockingUnaryCall(channel, WHO, options, "");
   }
 
   /** The name this backend answers with. */
-  String name() {
+  public String name() {
     return name;
   }
 
   /** The port it listens on. */
-  int port() {
+  public int port() {
     return server.getPort();
   }
 
