@@ -7,6 +7,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import dev.bowline.kernel.cli.TestRootPem;
 import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.spi.model.SpiffeId;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -46,20 +47,6 @@ import org.junit.jupiter.api.Test;
  */
 class AdsRelayTest {
 
-  /** A self-signed EC root (openssl req -x509 -newkey ec). */
-  private static final String ROOT_PEM = """
-      -----BEGIN CERTIFICATE-----
-      MIIBgjCCASmgAwIBAgIUNiZ+Acw8Jy3IY3glj2wF54pIyY8wCgYIKoZIzj0EAwIw
-      FzEVMBMGA1UEAwwMdGVzdCByb290IENBMB4XDTI2MTEyNzA3MjkwM1oXDTM2MTEy
-      NDA3MjkwM1owFzEVMBMGA1UEAwwMdGVzdCByb290IENBMFkwEwYHKoZIzj0CAQYI
-      KoZIzj0DAQcDQgAEjLCs9oAsgPIR8QFZEszGXy7iVJaJeFWm36x7Cr+k57kDHrPo
-      2koUXHQ8ZDPj9Qvi4B8slqEHF1A5/kIIcyZBJ6NTMFEwHQYDVR0OBBYEFFMPVUmO
-      ccy8Ar362dwLbr8ZYjUmMB8GA1UdIwQYMBaAFFMPVUmOccy8Ar362dwLbr8ZYjUm
-      MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgcQpDowzCaa/I3emh
-      WadH6aNG28XxRji07xc0xVnJyIYCIDiP+2G34EoVIsH6dyQ1JoHH7wZuYmD0u6Oy
-      jyR4/DHG
-      -----END CERTIFICATE-----
-      """;
   private static final String CLUSTER_TYPE = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   private static final SpiffeId AGENT = SpiffeId.forServiceAccount("cluster.local", "default", "orders");
 
@@ -142,7 +129,7 @@ class AdsRelayTest {
   void secretResponsesAreAnsweredByTheAgentAndNeverForwarded() throws Exception {
     AppStream app = relayedStream();
 
-    controlPlane.send(response(TrustBundleSubscription.TYPE_URL, "v1", "s1", rootCa(ROOT_PEM)));
+    controlPlane.send(response(TrustBundleSubscription.TYPE_URL, "v1", "s1", rootCa(TestRootPem.SELF_SIGNED_ROOT)));
     DiscoveryRequest ack = controlPlane.nextRequest();
     assertThat(ack.getTypeUrl()).isEqualTo(TrustBundleSubscription.TYPE_URL);
     assertThat(ack.getResourceNamesList()).containsExactly("ROOTCA");
@@ -306,7 +293,7 @@ class AdsRelayTest {
 
   private static X509Certificate root() throws Exception {
     return (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(ROOT_PEM.getBytes(StandardCharsets.US_ASCII)));
+        .generateCertificate(new ByteArrayInputStream(TestRootPem.SELF_SIGNED_ROOT.getBytes(StandardCharsets.US_ASCII)));
   }
 
   private static Value string(String s) {

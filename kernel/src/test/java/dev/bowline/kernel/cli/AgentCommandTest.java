@@ -17,26 +17,11 @@ import picocli.CommandLine;
 /** {@code bowline agent}'s command line. */
 class AgentCommandTest {
 
-  /** A self-signed EC root (openssl req -x509 -newkey ec), as {@code bowlinectl ca root} prints one. */
-  private static final String SELF_SIGNED_ROOT = """
-      -----BEGIN CERTIFICATE-----
-      MIIBgjCCASmgAwIBAgIUNiZ+Acw8Jy3IY3glj2wF54pIyY8wCgYIKoZIzj0EAwIw
-      FzEVMBMGA1UEAwwMdGVzdCByb290IENBMB4XDTI2MTEyNzA3MjkwM1oXDTM2MTEy
-      NDA3MjkwM1owFzEVMBMGA1UEAwwMdGVzdCByb290IENBMFkwEwYHKoZIzj0CAQYI
-      KoZIzj0DAQcDQgAEjLCs9oAsgPIR8QFZEszGXy7iVJaJeFWm36x7Cr+k57kDHrPo
-      2koUXHQ8ZDPj9Qvi4B8slqEHF1A5/kIIcyZBJ6NTMFEwHQYDVR0OBBYEFFMPVUmO
-      ccy8Ar362dwLbr8ZYjUmMB8GA1UdIwQYMBaAFFMPVUmOccy8Ar362dwLbr8ZYjUm
-      MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgcQpDowzCaa/I3emh
-      WadH6aNG28XxRji07xc0xVnJyIYCIDiP+2G34EoVIsH6dyQ1JoHH7wZuYmD0u6Oy
-      jyR4/DHG
-      -----END CERTIFICATE-----
-      """;
-
   @TempDir Path dir;
 
   private List<String> args(String... extra) throws Exception {
     Path root = dir.resolve("root.pem");
-    Files.writeString(root, SELF_SIGNED_ROOT);
+    Files.writeString(root, TestRootPem.SELF_SIGNED_ROOT);
     List<String> args = new ArrayList<>(List.of("--control-plane", "10.0.0.5:15012", "--join-token",
         "bowline-join.abc.def", "--ca-root", root.toString(), "--grpc-bootstrap", dir.resolve("b.json").toString(),
         "--node-id", "orders-1", "--namespace", "default"));

@@ -16,21 +16,6 @@ import picocli.CommandLine;
 /** The options that join {@code bowline proxy} to the mesh, as the node Pilot reads. */
 class MeshOptionsTest {
 
-  /** A self-signed EC root (openssl req -x509 -newkey ec), as {@code bowlinectl ca root} prints one. */
-  private static final String SELF_SIGNED_ROOT = """
-      -----BEGIN CERTIFICATE-----
-      MIIBgjCCASmgAwIBAgIUNiZ+Acw8Jy3IY3glj2wF54pIyY8wCgYIKoZIzj0EAwIw
-      FzEVMBMGA1UEAwwMdGVzdCByb290IENBMB4XDTI2MTEyNzA3MjkwM1oXDTM2MTEy
-      NDA3MjkwM1owFzEVMBMGA1UEAwwMdGVzdCByb290IENBMFkwEwYHKoZIzj0CAQYI
-      KoZIzj0DAQcDQgAEjLCs9oAsgPIR8QFZEszGXy7iVJaJeFWm36x7Cr+k57kDHrPo
-      2koUXHQ8ZDPj9Qvi4B8slqEHF1A5/kIIcyZBJ6NTMFEwHQYDVR0OBBYEFFMPVUmO
-      ccy8Ar362dwLbr8ZYjUmMB8GA1UdIwQYMBaAFFMPVUmOccy8Ar362dwLbr8ZYjUm
-      MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgcQpDowzCaa/I3emh
-      WadH6aNG28XxRji07xc0xVnJyIYCIDiP+2G34EoVIsH6dyQ1JoHH7wZuYmD0u6Oy
-      jyR4/DHG
-      -----END CERTIFICATE-----
-      """;
-
   private static MeshOptions parse(String... args) {
     MeshOptions options = new MeshOptions();
     new CommandLine(options).parseArgs(args);
@@ -85,7 +70,7 @@ class MeshOptionsTest {
   @Test
   void joiningOverMutualTlsTakesATokenAndTheTrustBundle(@TempDir Path dir) throws Exception {
     Path root = dir.resolve("root.pem");
-    Files.writeString(root, SELF_SIGNED_ROOT);
+    Files.writeString(root, TestRootPem.SELF_SIGNED_ROOT);
     Path tokenFile = dir.resolve("token");
     Files.writeString(tokenFile, "bowline-join.abc.def\n");
 
@@ -107,7 +92,7 @@ class MeshOptionsTest {
   @Test
   void joiningWithoutWhatItNeedsSaysWhatIsMissing(@TempDir Path dir) throws Exception {
     Path root = dir.resolve("root.pem");
-    Files.writeString(root, SELF_SIGNED_ROOT);
+    Files.writeString(root, TestRootPem.SELF_SIGNED_ROOT);
     assertThatThrownBy(() -> parse("--control-plane", "cp:15012", "--join-token", "t", "--ip", "10.0.0.7").toOptions())
         .hasMessageContaining("--ca-root FILE").hasMessageContaining("--plaintext");
     assertThatThrownBy(() -> parse("--control-plane", "cp:15012", "--ca-root", root.toString(), "--ip", "10.0.0.7")
