@@ -4,7 +4,6 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.pilot.xds.XdsResourceType;
-import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
@@ -158,15 +157,14 @@ final class SimulatedProxy {
     }
   }
 
-  private void onClusters(DiscoveryResponse response) throws InvalidProtocolBufferException {
+  private void onClusters(DiscoveryResponse response) {
     List<String> edsNames = new ArrayList<>();
     GenerationCount generation = new GenerationCount();
     for (Any any : response.getResourcesList()) {
-      Cluster cluster = Cluster.parseFrom(any.getValue());
-      generation.add(cluster.getName());
-      if (cluster.getType() == Cluster.DiscoveryType.EDS) {
-        String serviceName = cluster.getEdsClusterConfig().getServiceName();
-        edsNames.add(fleet.intern(serviceName.isEmpty() ? cluster.getName() : serviceName));
+      PackedCluster cluster = PackedCluster.of(any.getValue());
+      generation.add(cluster.name());
+      if (cluster.eds()) {
+        edsNames.add(fleet.intern(cluster.edsServiceName()));
       }
     }
     TypeState eds = types.get(XdsResourceType.ENDPOINTS);
