@@ -1,10 +1,7 @@
 package dev.bowline.kernel.agent;
 
 import dev.bowline.kernel.proxy.JoinCredentials;
-import dev.bowline.proxy.identity.CitadelCertificateSource;
-import dev.bowline.proxy.identity.CitadelRootsToBundle;
-import dev.bowline.proxy.identity.ControlPlaneTls;
-import dev.bowline.proxy.identity.RootChangeRenewal;
+import dev.bowline.kernel.proxy.JoinedIdentity;
 import dev.bowline.proxy.identity.SvidCertificates;
 import dev.bowline.proxy.identity.WorkloadIdentity;
 import dev.bowline.proxy.identity.WorkloadSecrets;
@@ -19,12 +16,9 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.cert.CertificateException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,18 +46,18 @@ public final class AgentRuntime {
 
   private final WorkloadSecrets secrets;
   private final WorkloadIdentity identity;
-  private final ScheduledExecutorService identityThread;
+  private final JoinedIdentity joined;
   private final ManagedChannel controlPlane;
   private final AdsRelay relay;
   private final Server server;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
 
-  private AgentRuntime(WorkloadSecrets secrets, WorkloadIdentity identity, ScheduledExecutorService identityThread,
+  private AgentRuntime(WorkloadSecrets secrets, WorkloadIdentity identity, JoinedIdentity joined,
       ManagedChannel controlPlane, AdsRelay relay, Server server) {
     this.secrets = secrets;
     this.identity = identity;
-    this.identityThread = identityThread;
+    this.joined = joined;
     this.controlPlane = controlPlane;
     this.relay = relay;
     this.server = server;
@@ -80,20 +74,9 @@ public final class AgentRuntime {
     long start = System.nanoTime();
     JoinCredentials join = options.join();
     WorkloadSecrets secrets = new WorkloadSecrets();
-    secrets.installTrustBundle(join.caRoots());
-    ChannelCredentials credentials = ControlPlaneTls.channelCredentials(secrets, join.trustDomain());
-    ScheduledExecutorService identityThread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bowline-identity");
-      t.setDaemon(true);
-      return t;
-    });
-    WorkloadIdentity identity = WorkloadIdentity.start(
-        new CitadelRootsToBundle(
-            new CitadelCertificateSource(options.controlPlane(), credentials, join.joinToken(), Duration.ZERO,
-                Optional.of(options.node().id())),
-            secrets),
-        identityThread, Clock.systemUTC(), secrets::installCertificate);
-    RootChangeRenewal.install(secrets, identity, RootChangeRenewal.DEFAULT_SPREAD);
+    JoinedIdentity joined = JoinedIdentity.start(join, secrets, options.controlPlane(), options.node().id());
+    WorkloadIdentity identity = joined.identity();
+    ChannelCredentials credentials = joined.credentials();
     ManagedChannel controlPlane = Grpc.newChannelBuilder(options.controlPlane(), credentials)
         .maxInboundMessageSize(MAX_RESPONSE_BYTES)
         .build();
@@ -112,11 +95,10 @@ public final class AgentRuntime {
         server.shutdownNow();
       }
       controlPlane.shutdownNow();
-      identity.close();
-      identityThread.shutdownNow();
+      joined.close();
       throw e;
     }
-    AgentRuntime agent = new AgentRuntime(secrets, identity, identityThread, controlPlane, relay, server);
+    AgentRuntime agent = new AgentRuntime(secrets, identity, joined, controlPlane, relay, server);
     identity.first().thenAccept(key -> agent.checkIdentity(key, options.node()));
     log.info("agent for node {} started in {} ms: ADS for the application on {} (plaintext, loopback), relayed to"
             + " the control plane at {} over mutual TLS; gRPC bootstrap written to {}", options.node().id(),
@@ -195,8 +177,7 @@ public final class AgentRuntime {
       Thread.currentThread().interrupt();
     }
     controlPlane.shutdownNow();
-    identity.close();
-    identityThread.shutdownNow();
+    joined.close();
     log.info("agent stopped");
     stopped.countDown();
   }

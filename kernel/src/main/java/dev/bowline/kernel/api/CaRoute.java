@@ -2,13 +2,13 @@ package dev.bowline.kernel.api;
 
 import dev.bowline.kernel.citadel.RootRotationControl;
 import dev.bowline.kernel.citadel.RootRotationStatus;
+import dev.bowline.proxy.tls.CertificatePem;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,7 +57,7 @@ final class CaRoute implements ApiRoute {
         StringBuilder pem = new StringBuilder();
         List<X509Certificate> roots = trustBundle.get();
         for (X509Certificate root : roots) {
-          pem.append(pem(root));
+          pem.append(CertificatePem.of(root));
         }
         out.put("pem", pem.toString());
         out.put("roots", describe(roots));
@@ -119,11 +119,5 @@ final class CaRoute implements ApiRoute {
       out.add(r);
     }
     return out;
-  }
-
-  private static String pem(X509Certificate cert) throws CertificateEncodingException {
-    return "-----BEGIN CERTIFICATE-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
-        + "\n-----END CERTIFICATE-----\n";
   }
 }

@@ -3,6 +3,7 @@ package dev.bowline.kernel.citadel;
 import com.google.protobuf.DynamicMessage;
 import dev.bowline.proxy.identity.ChainRoots;
 import dev.bowline.proxy.identity.CitadelProtocol;
+import dev.bowline.proxy.tls.CertificatePem;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
 import dev.bowline.spi.model.SpiffeId;
@@ -120,7 +121,7 @@ public final class CitadelService {
       rootOf(chain.get(chain.size() - 1)).ifPresent(chain::add);
       List<String> pem = new ArrayList<>();
       for (X509Certificate c : chain) {
-        pem.add(pem(c));
+        pem.add(CertificatePem.of(c));
       }
       issued.issued(identity, nodeId, List.copyOf(chain));
       log.info("Citadel: issued a certificate for {} valid until {}", identity, chain.get(0).getNotAfter().toInstant());
@@ -218,12 +219,6 @@ public final class CitadelService {
     } catch (IllegalArgumentException e) {
       throw new StatusFailure(Status.INVALID_ARGUMENT.withDescription("csr: bad base64: " + e.getMessage()));
     }
-  }
-
-  private static String pem(X509Certificate cert) throws CertificateEncodingException {
-    return "-----BEGIN CERTIFICATE-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
-        + "\n-----END CERTIFICATE-----\n";
   }
 
   /** A call that ends with {@code status}. */

@@ -75,6 +75,6 @@ final class JoinOptions {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--trust-domain '" + domain + "': " + e.getMessage());
     }
-    return new JoinCredentials(token, roots, domain);
+    return new JoinCredentials(token, roots, domain, Optional.of(caRoot));
   }
 }

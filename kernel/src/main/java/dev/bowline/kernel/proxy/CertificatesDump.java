@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bowline.proxy.identity.WorkloadSecrets;
+import dev.bowline.proxy.tls.CertificatePem;
 import dev.bowline.proxy.tls.CertifiedKey;
 import java.io.IOException;
 import java.security.cert.CertificateEncodingException;
@@ -11,7 +12,6 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,9 +77,7 @@ final class CertificatesDump {
     out.put("days_until_expiration",
         Long.toString(Math.max(0, Duration.between(clock.instant(), c.getNotAfter().toInstant()).toDays())));
     try {
-      out.put("pem", "-----BEGIN CERTIFICATE-----\n"
-          + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(c.getEncoded())
-          + "\n-----END CERTIFICATE-----\n");
+      out.put("pem", CertificatePem.of(c));
     } catch (CertificateEncodingException e) {
       out.put("error", "cannot encode: " + e.getMessage());
     }

@@ -10,10 +10,6 @@ import dev.bowline.proxy.config.BootstrapLoader;
 import dev.bowline.proxy.config.ConfigDumpJson;
 import dev.bowline.proxy.config.ConfigException;
 import dev.bowline.proxy.config.ProxyConfig;
-import dev.bowline.proxy.identity.CitadelCertificateSource;
-import dev.bowline.proxy.identity.CitadelRootsToBundle;
-import dev.bowline.proxy.identity.ControlPlaneTls;
-import dev.bowline.proxy.identity.RootChangeRenewal;
 import dev.bowline.proxy.identity.WorkloadIdentity;
 import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.proxy.server.ProxyServer;
@@ -38,8 +34,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -60,7 +54,7 @@ public final class ProxyRuntime {
   private final AdminServer admin;
   private volatile XdsClient xds;
   private volatile WorkloadIdentity identity;
-  private volatile ScheduledExecutorService identityThread;
+  private volatile JoinedIdentity joined;
   private volatile WorkloadSecrets secrets;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
@@ -105,23 +99,12 @@ public final class ProxyRuntime {
     self[0] = runtime;
     ChannelCredentials credentials = InsecureChannelCredentials.create();
     if (options.join().isPresent()) {
-      JoinCredentials join = options.join().get();
-      WorkloadSecrets secrets = joined;
-      secrets.installTrustBundle(join.caRoots());
-      credentials = ControlPlaneTls.channelCredentials(secrets, join.trustDomain());
-      runtime.secrets = secrets;
-      runtime.identityThread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bowline-identity");
-        t.setDaemon(true);
-        return t;
-      });
-      runtime.identity = WorkloadIdentity.start(
-          new CitadelRootsToBundle(
-              new CitadelCertificateSource(options.controlPlane(), credentials, join.joinToken(), Duration.ZERO,
-                  Optional.of(options.node().id())),
-              secrets),
-          runtime.identityThread, Clock.systemUTC(), secrets::installCertificate);
-      RootChangeRenewal.install(secrets, runtime.identity, RootChangeRenewal.DEFAULT_SPREAD);
+      JoinedIdentity identity = JoinedIdentity.start(options.join().get(), joined, options.controlPlane(),
+          options.node().id());
+      credentials = identity.credentials();
+      runtime.secrets = joined;
+      runtime.joined = identity;
+      runtime.identity = identity.identity();
     }
     Optional<Consumer<List<X509Certificate>>> bundleFromControlPlane =
         joined == null ? Optional.empty() : Optional.of(joined::installTrustBundle);
@@ -256,10 +239,9 @@ public final class ProxyRuntime {
     if (!stopping.compareAndSet(false, true)) {
       return;
     }
-    WorkloadIdentity id = identity;
+    JoinedIdentity id = joined;
     if (id != null) {
       id.close();
-      identityThread.shutdownNow();
     }
     XdsClient client = xds;
     if (client != null) {

@@ -1,6 +1,7 @@
 package dev.bowline.kernel.pilot.xds;
 
 import com.google.protobuf.ByteString;
+import dev.bowline.proxy.tls.CertificatePem;
 import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
@@ -9,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -84,20 +84,16 @@ public final class TrustBundleSecret {
 
   /** The {@code ROOTCA} secret of {@code roots}. */
   static Secret of(List<X509Certificate> roots) {
-    StringBuilder pem = new StringBuilder();
-    for (X509Certificate root : roots) {
-      try {
-        pem.append("-----BEGIN CERTIFICATE-----\n")
-            .append(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(root.getEncoded()))
-            .append("\n-----END CERTIFICATE-----\n");
-      } catch (CertificateEncodingException e) {
-        throw new IllegalStateException("a root of the trust bundle cannot be encoded", e);
-      }
+    String pem;
+    try {
+      pem = CertificatePem.of(roots);
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("a root of the trust bundle cannot be encoded", e);
     }
     return Secret.newBuilder()
         .setName(NAME)
         .setValidationContext(CertificateValidationContext.newBuilder()
-            .setTrustedCa(DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8(pem.toString()))))
+            .setTrustedCa(DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8(pem))))
         .build();
   }
 }
