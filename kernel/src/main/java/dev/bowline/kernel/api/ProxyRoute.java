@@ -5,11 +5,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.bowline.kernel.pilot.translate.ProxyResources;
 import dev.bowline.kernel.pilot.xds.ProxyStatus;
+import dev.bowline.kernel.pilot.xds.TrustBundleClient;
 import dev.bowline.kernel.pilot.xds.XdsResourceType;
 import dev.bowline.kernel.pilot.xds.XdsServer;
 import dev.bowline.proxy.config.EnvoyJson;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +41,23 @@ final class ProxyRoute implements ApiRoute {
     String path = ex.path();
     if (path.equals(PREFIX)) {
       List<Map<String, Object>> proxies = new ArrayList<>();
+      Map<String, TrustBundleClient> bundles = new HashMap<>();
+      xds.trustBundleClients().forEach(c -> bundles.put(c.nodeId(), c));
+      String bundleVersion = xds.trustBundleVersion();
       for (ProxyStatus s : xds.statuses()) {
-        proxies.add(status(s));
+        Map<String, Object> status = status(s);
+        TrustBundleClient bundle = bundles.get(s.nodeId());
+        if (bundle != null) {
+          Map<String, Object> sds = new LinkedHashMap<>();
+          sds.put("state", (bundle.heldVersion().equals(bundleVersion)
+              ? ProxyStatus.SyncState.SYNCED : ProxyStatus.SyncState.STALE).name());
+          sds.put("version", bundleVersion);
+          sds.put("ackedVersion", bundle.heldVersion());
+          @SuppressWarnings("unchecked")
+          Map<String, Object> types = (Map<String, Object>) status.get("types");
+          types.put("SDS", sds);
+        }
+        proxies.add(status);
       }
       ex.json(200, Map.of("proxies", proxies));
       return true;

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
     name = "proxy-status",
     aliases = "ps",
     mixinStandardHelpOptions = true,
-    description = "Show each connected proxy and whether it holds the latest config (CDS, LDS, EDS, RDS).")
+    description = "Show each connected proxy and whether it holds the latest config (CDS, LDS, EDS, RDS) and,"
+        + " if it has a workload identity, the current trust bundle (SDS ROOTCA; '-' without).")
 final class ProxyStatusCommand implements Callable<Integer> {
 
   static final List<String> TYPES = List.of("CDS", "LDS", "EDS", "RDS");
@@ -53,10 +54,10 @@ final class ProxyStatusCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    TextTable table = new TextTable("NAME", "TYPE", "CDS", "LDS", "EDS", "RDS", "VERSION");
+    TextTable table = new TextTable("NAME", "TYPE", "CDS", "LDS", "EDS", "RDS", "SDS", "VERSION");
     List<String> errors = new ArrayList<>();
     for (JsonNode p : answer.path("proxies")) {
-      String[] row = new String[7];
+      String[] row = new String[8];
       row[0] = p.path("name").asText();
       row[1] = p.path("type").asText();
       for (int i = 0; i < TYPES.size(); i++) {
@@ -67,7 +68,9 @@ final class ProxyStatusCommand implements Callable<Integer> {
               + t.path("rejectedVersion").asText("?") + ": " + t.path("error").asText());
         }
       }
-      row[6] = p.path("version").asText();
+      JsonNode sds = p.path("types").path("SDS");
+      row[6] = sds.isMissingNode() ? "-" : sds.path("state").asText();
+      row[7] = p.path("version").asText();
       table.row(row);
     }
     if (table.isEmpty()) {

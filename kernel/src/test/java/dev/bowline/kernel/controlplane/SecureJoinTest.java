@@ -139,6 +139,11 @@ class SecureJoinTest {
       assertThat(xds.path("secret").path("acked_version").asText()).as("ROOTCA over ADS").isNotEmpty();
     });
     assertThat(proxy.workloadSecrets().orElseThrow().trustBundle()).isEqualTo(controlPlane.trustBundle());
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(ctl("proxy-status")).as(err.toString()).isZero();
+      assertThat(out.toString()).as("the proxy-status table has an SDS column").contains("SDS")
+          .containsPattern("ratings-1\\.default\\s+SIDECAR(\\s+SYNCED){5}");
+    });
     await().atMost(Duration.ofSeconds(10)).until(() -> controlPlane.registry().snapshot().workloads().stream()
         .anyMatch(w -> w.name().equals("ratings-1") && w.serviceAccount().equals("ratings")));
 

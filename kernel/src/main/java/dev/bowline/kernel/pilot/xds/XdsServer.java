@@ -89,6 +89,7 @@ public final class XdsServer implements AutoCloseable {
   private final ConnectedProxies proxies;
   private final ProxyStatusTracker tracker = new ProxyStatusTracker();
   private final TrustBundleClients trustBundleClients = new TrustBundleClients();
+  private final TrustBundleSecret trustBundle;
   private final SnapshotPublisher publisher;
   private final PackedResources packed = new PackedResources();
   private final ChangedAssignments changedAssignments;
@@ -134,6 +135,7 @@ public final class XdsServer implements AutoCloseable {
     this.publisher =
         new SnapshotPublisher(
             cache, tracker, pushThread, b.stageTimeout, assignmentDigests, b.trustBundle);
+    this.trustBundle = b.trustBundle;
     this.changedAssignments = new ChangedAssignments(assignmentDigests);
     this.debouncer = new PushDebouncer(pushThread, b.debounceQuiet, b.debounceMax, this::push);
     XdsStreamCallbacks callbacks =
@@ -258,6 +260,14 @@ public final class XdsServer implements AutoCloseable {
    */
   public List<TrustBundleClient> trustBundleClients() {
     return trustBundleClients.all();
+  }
+
+  /**
+   * The version under which the trust bundle is served now ({@link TrustBundleSecret#versionOf}),
+   * {@code ""} without one: a client in {@link #trustBundleClients()} holding it is in sync.
+   */
+  public String trustBundleVersion() {
+    return trustBundle.served().version();
   }
 
   /** The last push that finished, if any did. */
