@@ -1,17 +1,12 @@
 package dev.bowline.proxy.identity;
 
+import dev.bowline.proxy.tls.AliasKeyManager;
 import dev.bowline.proxy.tls.CertifiedKey;
-import java.net.Socket;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Presents the workload certificate held now, read at every handshake: a renewed certificate is
@@ -24,7 +19,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *
  * <p><b>Threading.</b> Thread-safe; called on handshake threads.
  */
-public final class WorkloadKeyManager extends X509ExtendedKeyManager {
+public final class WorkloadKeyManager extends AliasKeyManager {
 
   private static final int REMEMBERED = 4;
 
@@ -36,7 +31,8 @@ public final class WorkloadKeyManager extends X509ExtendedKeyManager {
     this.current = Objects.requireNonNull(current, "current");
   }
 
-  private String choose(String... keyTypes) {
+  @Override
+  protected String choose(String... keyTypes) {
     Optional<CertifiedKey> key = current.get();
     if (key.isEmpty() || keyTypes == null) {
       return null;
@@ -57,52 +53,10 @@ public final class WorkloadKeyManager extends X509ExtendedKeyManager {
     return null;
   }
 
-  private CertifiedKey byAlias(String alias) {
+  @Override
+  protected CertifiedKey byAlias(String alias) {
     synchronized (recent) {
       return alias == null ? null : recent.get(alias);
     }
-  }
-
-  @Override
-  public String[] getClientAliases(String keyType, Principal[] issuers) {
-    String alias = choose(keyType);
-    return alias == null ? null : new String[] {alias};
-  }
-
-  @Override
-  public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-    return choose(keyTypes);
-  }
-
-  @Override
-  public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-    return choose(keyTypes);
-  }
-
-  @Override
-  public String[] getServerAliases(String keyType, Principal[] issuers) {
-    return getClientAliases(keyType, issuers);
-  }
-
-  @Override
-  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    return choose(keyType);
-  }
-
-  @Override
-  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    return choose(keyType);
-  }
-
-  @Override
-  public X509Certificate[] getCertificateChain(String alias) {
-    CertifiedKey key = byAlias(alias);
-    return key == null ? null : key.chain().toArray(new X509Certificate[0]);
-  }
-
-  @Override
-  public PrivateKey getPrivateKey(String alias) {
-    CertifiedKey key = byAlias(alias);
-    return key == null ? null : key.privateKey();
   }
 }

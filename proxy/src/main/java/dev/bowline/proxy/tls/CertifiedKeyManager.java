@@ -1,13 +1,7 @@
 package dev.bowline.proxy.tls;
 
-import java.net.Socket;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Offers a fixed set of certificates, at most one per key algorithm, and picks the one whose key
@@ -19,7 +13,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *
  * <p><b>Threading.</b> Immutable; shared by all engines of a context on any thread.
  */
-final class CertifiedKeyManager extends X509ExtendedKeyManager {
+final class CertifiedKeyManager extends AliasKeyManager {
 
   private static final String ALIAS_PREFIX = "bowline-";
 
@@ -33,7 +27,8 @@ final class CertifiedKeyManager extends X509ExtendedKeyManager {
     return ALIAS_PREFIX + index;
   }
 
-  private CertifiedKey byAlias(String alias) {
+  @Override
+  protected CertifiedKey byAlias(String alias) {
     if (alias == null || !alias.startsWith(ALIAS_PREFIX)) {
       return null;
     }
@@ -45,7 +40,8 @@ final class CertifiedKeyManager extends X509ExtendedKeyManager {
     }
   }
 
-  private String[] aliases(String keyType) {
+  @Override
+  protected String[] aliases(String keyType) {
     List<String> matching = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       if (keys.get(i).keyAlgorithm().equals(keyType)) {
@@ -55,7 +51,8 @@ final class CertifiedKeyManager extends X509ExtendedKeyManager {
     return matching.isEmpty() ? null : matching.toArray(new String[0]);
   }
 
-  private String choose(String... keyTypes) {
+  @Override
+  protected String choose(String... keyTypes) {
     if (keyTypes == null) {
       return null;
     }
@@ -66,47 +63,5 @@ final class CertifiedKeyManager extends X509ExtendedKeyManager {
       }
     }
     return null;
-  }
-
-  @Override
-  public String[] getClientAliases(String keyType, Principal[] issuers) {
-    return aliases(keyType);
-  }
-
-  @Override
-  public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-    return choose(keyTypes);
-  }
-
-  @Override
-  public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-    return choose(keyTypes);
-  }
-
-  @Override
-  public String[] getServerAliases(String keyType, Principal[] issuers) {
-    return aliases(keyType);
-  }
-
-  @Override
-  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    return choose(keyType);
-  }
-
-  @Override
-  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    return choose(keyType);
-  }
-
-  @Override
-  public X509Certificate[] getCertificateChain(String alias) {
-    CertifiedKey key = byAlias(alias);
-    return key == null ? null : key.chain().toArray(new X509Certificate[0]);
-  }
-
-  @Override
-  public PrivateKey getPrivateKey(String alias) {
-    CertifiedKey key = byAlias(alias);
-    return key == null ? null : key.privateKey();
   }
 }

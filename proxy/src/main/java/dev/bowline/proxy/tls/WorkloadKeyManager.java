@@ -1,14 +1,8 @@
 package dev.bowline.proxy.tls;
 
-import java.net.Socket;
-import java.security.Principal;
-import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Offers the workload certificate held at the moment of each handshake (Istio's SDS secret {@code
@@ -25,7 +19,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  *
  * <p><b>Threading.</b> Thread-safe and lock-free; shared by all engines of a context.
  */
-final class WorkloadKeyManager extends X509ExtendedKeyManager {
+final class WorkloadKeyManager extends AliasKeyManager {
 
   private static final String ALIAS_PREFIX = "bowline-workload-";
 
@@ -41,7 +35,8 @@ final class WorkloadKeyManager extends X509ExtendedKeyManager {
   }
 
   /** The alias of the certificate held now if its key is of one of these types, else null. */
-  private String choose(String... keyTypes) {
+  @Override
+  protected String choose(String... keyTypes) {
     Optional<CertifiedKey> current = secrets.certificate();
     if (current.isEmpty() || keyTypes == null) {
       return null;
@@ -66,7 +61,8 @@ final class WorkloadKeyManager extends X509ExtendedKeyManager {
     return generation.alias();
   }
 
-  private CertifiedKey byAlias(String alias) {
+  @Override
+  protected CertifiedKey byAlias(String alias) {
     Generation generation = latest.get();
     if (alias == null || generation == null) {
       return null;
@@ -76,52 +72,5 @@ final class WorkloadKeyManager extends X509ExtendedKeyManager {
     }
     Generation previous = generation.previous();
     return previous != null && previous.alias().equals(alias) ? previous.key() : null;
-  }
-
-  private String[] aliases(String keyType) {
-    String alias = choose(keyType);
-    return alias == null ? null : new String[] {alias};
-  }
-
-  @Override
-  public String[] getClientAliases(String keyType, Principal[] issuers) {
-    return aliases(keyType);
-  }
-
-  @Override
-  public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-    return choose(keyTypes);
-  }
-
-  @Override
-  public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
-    return choose(keyTypes);
-  }
-
-  @Override
-  public String[] getServerAliases(String keyType, Principal[] issuers) {
-    return aliases(keyType);
-  }
-
-  @Override
-  public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-    return choose(keyType);
-  }
-
-  @Override
-  public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-    return choose(keyType);
-  }
-
-  @Override
-  public X509Certificate[] getCertificateChain(String alias) {
-    CertifiedKey key = byAlias(alias);
-    return key == null ? null : key.chain().toArray(new X509Certificate[0]);
-  }
-
-  @Override
-  public PrivateKey getPrivateKey(String alias) {
-    CertifiedKey key = byAlias(alias);
-    return key == null ? null : key.privateKey();
   }
 }
