@@ -67,7 +67,7 @@ class SidecarTcpTrafficShiftingTest {
 
   @Test
   void tcpWeightsShiftConnectionsBetweenVersions() throws Exception {
-    int[] ports = freePorts(10);
+    int[] ports = JoinedSidecars.freePorts(10);
     int servicePort = ports[0];
     plugins = PluginHost.start(PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))), new MetricRegistry());
     controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
@@ -175,7 +175,7 @@ class SidecarTcpTrafficShiftingTest {
         ProxyNode.nodeId(ProxyNode.Type.SIDECAR, "127.0.0.1", name, "default", "cluster.local"),
         ProxyNode.Type.SIDECAR, "127.0.0.1", name, "default", "tcp-echo",
         Map.of("app", "tcp-echo", "version", version), "tcp-echo", OptionalInt.of(appPort), inbound,
-        freePorts(1)[0]);
+        JoinedSidecars.freePorts(1)[0]);
     sidecars.add(ProxyRuntime.startMesh(
         new MeshProxyOptions(xds, node, new InetSocketAddress("127.0.0.1", admin)), 1, plugins));
   }
@@ -215,22 +215,5 @@ class SidecarTcpTrafficShiftingTest {
       counts.merge(key, 1, Integer::sum);
     }
     return counts;
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> open = new ArrayList<>();
-    try {
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
-        ServerSocket s = new ServerSocket(0);
-        open.add(s);
-        ports[i] = s.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket s : open) {
-        s.close();
-      }
-    }
   }
 }
