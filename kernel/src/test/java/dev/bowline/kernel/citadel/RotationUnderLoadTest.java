@@ -4,24 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bowline.kernel.controlplane.ControlPlane;
-import dev.bowline.kernel.controlplane.ControlPlaneOptions;
-import dev.bowline.kernel.controlplane.JoinedSidecars;
 import dev.bowline.kernel.controlplane.RatingsUnderLoad;
-import dev.bowline.kernel.pilot.config.MeshSettings;
-import dev.bowline.kernel.plugin.CaPluginJar;
+import dev.bowline.kernel.controlplane.SecureControlPlane;
 import dev.bowline.kernel.plugin.PluginHost;
-import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.proxy.ProxyRuntime;
-import dev.bowline.proxy.stats.MetricRegistry;
-import java.io.IOException;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
@@ -40,8 +32,7 @@ class RotationUnderLoadTest {
   private static final Duration LIFETIME = Duration.ofMinutes(2);
 
   @TempDir Path dir;
-  private PluginHost plugins;
-  private ControlPlane controlPlane;
+  private SecureControlPlane secure;
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -49,29 +40,16 @@ class RotationUnderLoadTest {
     for (int i = toClose.size() - 1; i >= 0; i--) {
       toClose.get(i).close();
     }
-    if (controlPlane != null) {
-      controlPlane.close();
+    if (secure != null) {
+      secure.close();
     }
-    if (plugins != null) {
-      plugins.close();
-    }
-  }
-
-  private ControlPlane startControlPlane(int securePort, int apiPort) throws IOException {
-    return ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", securePort), Optional.empty(),
-        new InetSocketAddress("127.0.0.1", apiPort), MeshSettings.DEFAULTS, Duration.ofMinutes(5),
-        ControlPlaneOptions.DEFAULT_CA), plugins);
   }
 
   @Test
   void threeRotationsAndACitadelOutageLoseNoRequest() throws Exception {
-    int[] ports = JoinedSidecars.freePorts(2);
-    plugins = PluginHost.start(new PluginHostConfig(
-        CaPluginJar.installInto(dir.resolve("plugins")), Set.of(), Set.of(),
-        Map.of("ca-selfsigned", Map.of("defaultTtl", LIFETIME.toSeconds() + "s")), dir.resolve("data")),
-        new MetricRegistry());
-    controlPlane = startControlPlane(ports[0], ports[1]);
+    secure = SecureControlPlane.start(dir, Map.of("defaultTtl", LIFETIME.toSeconds() + "s"));
+    ControlPlane controlPlane = secure.controlPlane();
+    PluginHost plugins = secure.plugins();
     RatingsUnderLoad mesh = RatingsUnderLoad.start(controlPlane, plugins);
     toClose.add(mesh);
     ProxyRuntime ratings = mesh.ratings();
@@ -98,11 +76,10 @@ class RotationUnderLoadTest {
     Thread.sleep(Math.max(0, (outageStart - System.nanoTime()) / 1_000_000));
     int before = ratingsSerials.size();
     int sleepBefore = sleepSerials.size();
-    controlPlane.close();
-    controlPlane = null;
+    secure.stopControlPlane();
     Thread.sleep(LIFETIME.toMillis() * 4 / 10);
     assertThat(ratingsSerials).as("no certificate was issued while Citadel was down").hasSize(before);
-    controlPlane = startControlPlane(ports[0], ports[1]);
+    secure.startControlPlane();
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() ->
         ratingsSerials.size() > before && sleepSerials.size() > sleepBefore);
 

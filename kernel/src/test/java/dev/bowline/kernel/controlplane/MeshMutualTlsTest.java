@@ -6,13 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import dev.bowline.kernel.pilot.config.ApplyOutcome;
 import dev.bowline.kernel.pilot.config.ConfigStore;
-import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
-import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHost;
-import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.proxy.ProxyRuntime;
-import dev.bowline.proxy.stats.MetricRegistry;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,18 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
 class MeshMutualTlsTest {
 
   @TempDir Path dir;
+  private SecureControlPlane secure;
   private PluginHost plugins;
   private ControlPlane controlPlane;
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @BeforeEach
   void start() throws Exception {
-    plugins = PluginHost.start(
-        PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))).withDataDir(dir.resolve("data")),
-        new MetricRegistry());
-    controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", 0), Optional.empty(), new InetSocketAddress("127.0.0.1", 0),
-        MeshSettings.DEFAULTS, Duration.ofSeconds(10), ControlPlaneOptions.DEFAULT_CA), plugins);
+    secure = SecureControlPlane.start(dir);
+    plugins = secure.plugins();
+    controlPlane = secure.controlPlane();
   }
 
   @AfterEach
@@ -58,8 +51,7 @@ class MeshMutualTlsTest {
     for (int i = toClose.size() - 1; i >= 0; i--) {
       toClose.get(i).close();
     }
-    controlPlane.close();
-    plugins.close();
+    secure.close();
   }
 
   @Test

@@ -5,21 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bowline.kernel.cli.BowlineCtlMain;
-import dev.bowline.kernel.pilot.config.MeshSettings;
-import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHost;
-import dev.bowline.kernel.plugin.PluginHostConfig;
 import dev.bowline.kernel.proxy.ProxyRuntime;
 import dev.bowline.proxy.identity.ChainRoots;
 import dev.bowline.proxy.identity.CitadelCertificateSource;
 import dev.bowline.proxy.identity.ControlPlaneTls;
 import dev.bowline.proxy.identity.WorkloadSecrets;
-import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tls.CertificateSigningRequest;
 import dev.bowline.proxy.tls.CertifiedKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
@@ -27,9 +22,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,8 +40,7 @@ import picocli.CommandLine;
 class RootRotationUnderLoadTest {
 
   @TempDir Path dir;
-  private PluginHost plugins;
-  private ControlPlane controlPlane;
+  private SecureControlPlane secure;
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -56,24 +48,16 @@ class RootRotationUnderLoadTest {
     for (int i = toClose.size() - 1; i >= 0; i--) {
       toClose.get(i).close();
     }
-    if (controlPlane != null) {
-      controlPlane.close();
-    }
-    if (plugins != null) {
-      plugins.close();
+    if (secure != null) {
+      secure.close();
     }
   }
 
   @Test
   void rotatesTheRootUnderLoadWithoutAFailedRequest() throws Exception {
-    int[] ports = JoinedSidecars.freePorts(2);
-    plugins = PluginHost.start(new PluginHostConfig(
-        CaPluginJar.installInto(dir.resolve("plugins")), Set.of(), Set.of(), Map.of(), dir.resolve("data")),
-        new MetricRegistry());
-    controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", ports[0]), Optional.empty(),
-        new InetSocketAddress("127.0.0.1", ports[1]), MeshSettings.DEFAULTS, Duration.ofMinutes(5),
-        ControlPlaneOptions.DEFAULT_CA), plugins);
+    secure = SecureControlPlane.start(dir);
+    ControlPlane controlPlane = secure.controlPlane();
+    PluginHost plugins = secure.plugins();
     RatingsUnderLoad mesh = RatingsUnderLoad.start(controlPlane, plugins);
     toClose.add(mesh);
     X509Certificate oldRoot = controlPlane.trustBundle().get(0);

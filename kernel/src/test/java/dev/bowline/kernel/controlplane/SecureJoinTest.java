@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.bowline.kernel.cli.BowlineCtlMain;
-import dev.bowline.kernel.pilot.config.MeshSettings;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.plugin.CaPluginJar;
 import dev.bowline.kernel.plugin.PluginHost;
@@ -79,6 +78,7 @@ class SecureJoinTest {
   private static final String TRUST_DOMAIN = "cluster.local";
 
   @TempDir Path dir;
+  private SecureControlPlane secure;
   private PluginHost plugins;
   private ControlPlane controlPlane;
   private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -88,12 +88,9 @@ class SecureJoinTest {
 
   @BeforeEach
   void start() throws Exception {
-    plugins = PluginHost.start(
-        PluginHostConfig.of(CaPluginJar.installInto(dir.resolve("plugins"))).withDataDir(dir.resolve("data")),
-        new MetricRegistry());
-    controlPlane = ControlPlane.start(new ControlPlaneOptions(Optional.empty(), Optional.of(dir.resolve("data")),
-        new InetSocketAddress("127.0.0.1", 0), Optional.empty(), new InetSocketAddress("127.0.0.1", 0),
-        MeshSettings.DEFAULTS, Duration.ofSeconds(10), ControlPlaneOptions.DEFAULT_CA), plugins);
+    secure = SecureControlPlane.start(dir);
+    plugins = secure.plugins();
+    controlPlane = secure.controlPlane();
   }
 
   @AfterEach
@@ -102,8 +99,7 @@ class SecureJoinTest {
       toClose.get(i).close();
     }
     scheduler.shutdownNow();
-    controlPlane.close();
-    plugins.close();
+    secure.close();
   }
 
   @Test
