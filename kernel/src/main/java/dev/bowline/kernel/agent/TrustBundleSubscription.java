@@ -3,13 +3,12 @@ package dev.bowline.kernel.agent;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.Code;
+import dev.bowline.proxy.identity.TrustBundleSecrets;
 import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.proxy.xds.XdsResourceType;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,25 +103,10 @@ public final class TrustBundleSubscription {
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalArgumentException(path + ": not a Secret: " + e.getMessage());
       }
-      if (!secret.getName().equals(WorkloadSecrets.TRUST_BUNDLE)) {
-        throw new IllegalArgumentException(path + ".name: '" + secret.getName() + "'; the agent takes only the trust"
-            + " bundle " + WorkloadSecrets.TRUST_BUNDLE + " over SDS");
-      }
-      var trustedCa = secret.getValidationContext().getTrustedCa();
-      if (!trustedCa.hasInlineBytes()) {
-        throw new IllegalArgumentException(path + ".validation_context.trusted_ca: must be inline_bytes (PEM roots)");
-      }
-      String field = path + ".validation_context.trusted_ca.inline_bytes";
-      int before = roots.size();
       try {
-        for (var c : CertificateFactory.getInstance("X.509").generateCertificates(trustedCa.getInlineBytes().newInput())) {
-          roots.add((X509Certificate) c);
-        }
-      } catch (CertificateException e) {
-        throw new IllegalArgumentException(field + ": not PEM certificates: " + e.getMessage());
-      }
-      if (roots.size() == before) {
-        throw new IllegalArgumentException(field + ": holds no PEM certificate");
+        roots.addAll(TrustBundleSecrets.roots(secret));
+      } catch (TrustBundleSecrets.InvalidException e) {
+        throw new IllegalArgumentException(path + "." + e.field() + ": " + e.getMessage());
       }
     }
     return List.copyOf(roots);

@@ -9,6 +9,7 @@ import dev.bowline.proxy.config.ListenerConfig;
 import dev.bowline.proxy.config.ListenerTranslator;
 import dev.bowline.proxy.config.LoadAssignment;
 import dev.bowline.proxy.config.Problems;
+import dev.bowline.proxy.identity.TrustBundleSecrets;
 import dev.bowline.proxy.xds.XdsResources.ClusterResource;
 import dev.bowline.proxy.xds.XdsResources.EndpointsResource;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -17,8 +18,6 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import java.net.InetSocketAddress;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,29 +124,10 @@ final class XdsUpdateApplier {
     List<X509Certificate> roots = new ArrayList<>();
     for (Map.Entry<String, Secret> entry : protos.entrySet()) {
       String path = Problems.key("secrets", entry.getKey());
-      if (!entry.getKey().equals(TRUST_BUNDLE)) {
-        problems.add(Problems.join(path, "name"), "the proxy takes only the trust bundle " + TRUST_BUNDLE
-            + " over SDS; its workload certificate comes from Citadel");
-        continue;
-      }
-      var trustedCa = entry.getValue().getValidationContext().getTrustedCa();
-      if (!trustedCa.hasInlineBytes()) {
-        problems.add(Problems.join(path, "validation_context.trusted_ca"), "must be inline_bytes (PEM roots)");
-        continue;
-      }
       try {
-        int before = roots.size();
-        for (var c : CertificateFactory.getInstance("X.509")
-            .generateCertificates(trustedCa.getInlineBytes().newInput())) {
-          roots.add((X509Certificate) c);
-        }
-        if (roots.size() == before) {
-          problems.add(Problems.join(path, "validation_context.trusted_ca.inline_bytes"),
-              "holds no PEM certificate");
-        }
-      } catch (CertificateException e) {
-        problems.add(Problems.join(path, "validation_context.trusted_ca.inline_bytes"),
-            "not PEM certificates: " + e.getMessage());
+        roots.addAll(TrustBundleSecrets.roots(entry.getValue()));
+      } catch (TrustBundleSecrets.InvalidException e) {
+        problems.add(Problems.join(path, e.field()), e.getMessage());
       }
     }
     if (problems.isEmpty() && protos.isEmpty()) {
