@@ -45,19 +45,7 @@ final class ProxyRoute implements ApiRoute {
       xds.trustBundleClients().forEach(c -> bundles.put(c.nodeId(), c));
       String bundleVersion = xds.trustBundleVersion();
       for (ProxyStatus s : xds.statuses()) {
-        Map<String, Object> status = status(s);
-        TrustBundleClient bundle = bundles.get(s.nodeId());
-        if (bundle != null) {
-          Map<String, Object> sds = new LinkedHashMap<>();
-          sds.put("state", (bundle.heldVersion().equals(bundleVersion)
-              ? ProxyStatus.SyncState.SYNCED : ProxyStatus.SyncState.STALE).name());
-          sds.put("version", bundleVersion);
-          sds.put("ackedVersion", bundle.heldVersion());
-          @SuppressWarnings("unchecked")
-          Map<String, Object> types = (Map<String, Object>) status.get("types");
-          types.put("SDS", sds);
-        }
-        proxies.add(status);
+        proxies.add(status(s, bundles.get(s.nodeId()), bundleVersion));
       }
       ex.json(200, Map.of("proxies", proxies));
       return true;
@@ -117,7 +105,11 @@ final class ProxyRoute implements ApiRoute {
     return exact.isEmpty() ? prefix : exact;
   }
 
-  private static Map<String, Object> status(ProxyStatus s) {
+  /**
+   * One proxy's status; {@code bundle} is its trust bundle subscription (null without one), shown
+   * as type {@code SDS}: SYNCED when it holds {@code bundleVersion}, the version served now.
+   */
+  private static Map<String, Object> status(ProxyStatus s, TrustBundleClient bundle, String bundleVersion) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", s.nodeId());
     m.put("name", s.workload() + "." + s.namespace());
@@ -145,6 +137,14 @@ final class ProxyRoute implements ApiRoute {
         }
       }
       types.put(SHORT_NAMES.get(t), tm);
+    }
+    if (bundle != null) {
+      Map<String, Object> sds = new LinkedHashMap<>();
+      sds.put("state", (bundle.heldVersion().equals(bundleVersion)
+          ? ProxyStatus.SyncState.SYNCED : ProxyStatus.SyncState.STALE).name());
+      sds.put("version", bundleVersion);
+      sds.put("ackedVersion", bundle.heldVersion());
+      types.put("SDS", sds);
     }
     m.put("types", types);
     m.put("version", version);

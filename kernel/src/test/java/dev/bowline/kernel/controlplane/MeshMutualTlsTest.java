@@ -56,23 +56,7 @@ class MeshMutualTlsTest {
 
   @Test
   void sidecarsSpeakMutualTlsAndPeerAuthenticationDecidesWhatRatingsAccepts() throws Exception {
-    apply("""
-        apiVersion: networking.istio.io/v1
-        kind: ServiceEntry
-        metadata: {name: ratings}
-        spec:
-          hosts: [ratings]
-          location: MESH_INTERNAL
-          resolution: STATIC
-          ports: [{number: 9080, name: http, protocol: HTTP}]
-          workloadSelector: {labels: {app: ratings}}
-        ---
-        apiVersion: security.istio.io/v1
-        kind: PeerAuthentication
-        metadata: {name: default, namespace: istio-system}
-        spec:
-          mtls: {mode: STRICT}
-        """);
+    apply(RatingsUnderLoad.RATINGS_STRICT);
     int[] ports = JoinedSidecars.freePorts(7);
     int ratingsInbound = ports[1];
     HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", ports[0]), 16);

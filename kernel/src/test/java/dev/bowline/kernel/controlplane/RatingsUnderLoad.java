@@ -31,7 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class RatingsUnderLoad implements AutoCloseable {
 
-  private static final String MESH_CONFIG = """
+  /**
+   * The {@code ratings} service on port 9080 (HTTP), its workloads selected by {@code app: ratings},
+   * and STRICT mutual TLS mesh-wide.
+   */
+  public static final String RATINGS_STRICT = """
       apiVersion: networking.istio.io/v1
       kind: ServiceEntry
       metadata: {name: ratings}
@@ -42,6 +46,15 @@ public final class RatingsUnderLoad implements AutoCloseable {
         ports: [{number: 9080, name: http, protocol: HTTP}]
         workloadSelector: {labels: {app: ratings}}
       ---
+      apiVersion: security.istio.io/v1
+      kind: PeerAuthentication
+      metadata: {name: default, namespace: istio-system}
+      spec:
+        mtls: {mode: STRICT}
+      """;
+
+  private static final String MESH_CONFIG = RATINGS_STRICT + """
+      ---
       apiVersion: networking.istio.io/v1
       kind: DestinationRule
       metadata: {name: ratings}
@@ -49,12 +62,6 @@ public final class RatingsUnderLoad implements AutoCloseable {
         host: ratings
         trafficPolicy:
           connectionPool: {http: {maxRequestsPerConnection: 5}}
-      ---
-      apiVersion: security.istio.io/v1
-      kind: PeerAuthentication
-      metadata: {name: default, namespace: istio-system}
-      spec:
-        mtls: {mode: STRICT}
       """;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
