@@ -5,10 +5,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The slow-client timers of one HTTP/1.1 connection, first in its pipeline: Envoy's
@@ -29,10 +27,12 @@ final class Http1ConnectionTimers extends ChannelInboundHandlerAdapter {
 
   private final long headersNanos;
   private final long idleNanos;
+  private final Runnable headersTimedOut = this::headersTimedOut;
+  private final Runnable idleTimedOut = this::idleTimedOut;
   private ChannelHandlerContext ctx;
   private boolean inRequest;
-  private ScheduledFuture<?> headersTimer;
-  private ScheduledFuture<?> idleTimer;
+  private DeadlineTimer headersTimer;
+  private DeadlineTimer idleTimer;
 
   Http1ConnectionTimers(Duration headersTimeout, Duration idleTimeout) {
     this.headersNanos = headersTimeout.toNanos();
@@ -42,15 +42,17 @@ final class Http1ConnectionTimers extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.headersTimer = new DeadlineTimer(ctx.executor());
+    this.idleTimer = new DeadlineTimer(ctx.executor());
     armIdle();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!inRequest && msg instanceof ByteBuf buf && buf.isReadable()) {
-      cancelIdle();
-      if (headersTimer == null && headersNanos > 0) {
-        headersTimer = ctx.executor().schedule(this::headersTimedOut, headersNanos, TimeUnit.NANOSECONDS);
+      idleTimer.clear();
+      if (!headersTimer.isSet() && headersNanos > 0) {
+        headersTimer.set(headersNanos, headersTimedOut);
       }
     }
     ctx.fireChannelRead(msg);
@@ -59,11 +61,8 @@ final class Http1ConnectionTimers extends ChannelInboundHandlerAdapter {
   /** A request head is complete: the headers timer stops. */
   void requestHeadReceived() {
     inRequest = true;
-    cancelIdle();
-    if (headersTimer != null) {
-      headersTimer.cancel(false);
-      headersTimer = null;
-    }
+    idleTimer.clear();
+    headersTimer.clear();
   }
 
   /** No request is in flight any more: the idle timer starts. */
@@ -73,23 +72,20 @@ final class Http1ConnectionTimers extends ChannelInboundHandlerAdapter {
   }
 
   private void headersTimedOut() {
-    headersTimer = null;
     if (!inRequest && ctx.channel().isActive()) {
       ctx.writeAndFlush(Unpooled.wrappedBuffer(REQUEST_TIMEOUT)).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
-  private void armIdle() {
-    cancelIdle();
-    if (idleNanos > 0) {
-      idleTimer = ctx.executor().schedule(() -> ctx.close(), idleNanos, TimeUnit.NANOSECONDS);
-    }
+  private void idleTimedOut() {
+    ctx.close();
   }
 
-  private void cancelIdle() {
-    if (idleTimer != null) {
-      idleTimer.cancel(false);
-      idleTimer = null;
+  private void armIdle() {
+    if (idleNanos > 0) {
+      idleTimer.set(idleNanos, idleTimedOut);
+    } else {
+      idleTimer.clear();
     }
   }
 
@@ -106,10 +102,9 @@ final class Http1ConnectionTimers extends ChannelInboundHandlerAdapter {
   }
 
   private void cancelTimers() {
-    cancelIdle();
-    if (headersTimer != null) {
-      headersTimer.cancel(false);
-      headersTimer = null;
+    if (idleTimer != null) {
+      idleTimer.close();
+      headersTimer.close();
     }
   }
 }

@@ -15,6 +15,7 @@ import dev.bowline.spi.lb.PickContext;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -104,7 +105,8 @@ final class Http1Exchange implements AccessLogFormat.Entry {
   private boolean closeAfterResponse;
   private boolean done;
   private long upstreamSentNanos;
-  private ScheduledFuture<?> timeout;
+  private final Runnable routeTimedOut = this::onTimeout;
+  private boolean routeTimerStarted;
   /** The request asks for a WebSocket upgrade (HTTP/1.1 downstream only). */
   private boolean upgradeRequested;
   private String upgradeProtocol;
@@ -144,7 +146,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       return;
     }
     // Filters may pause (for I/O elsewhere): hold the body meanwhile.
-    connection.pauseReading();
+    holdBody();
     filterRun =
         new FilterRun(
             manager.filters(),
@@ -390,12 +392,13 @@ final class Http1Exchange implements AccessLogFormat.Entry {
 
   /** Starts the route timeout once the request is routed upstream and complete. */
   private void startRouteTimer() {
-    if (!admitted || done || timeout != null) {
+    if (!admitted || done || routeTimerStarted) {
       return;
     }
+    routeTimerStarted = true;
     long timeoutMs = forward.timeout().toMillis();
     if (timeoutMs > 0) {
-      timeout = ctx.channel().eventLoop().schedule(this::onTimeout, timeoutMs, TimeUnit.MILLISECONDS);
+      connection.routeTimer().set(TimeUnit.MILLISECONDS.toNanos(timeoutMs), routeTimedOut);
     }
   }
 
@@ -406,8 +409,20 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       retry.tried(host);
     }
     attempt = new UpstreamAttempt(this, host);
-    connection.pauseReading();
+    holdBody();
     cluster.pool(ctx.channel().eventLoop(), manager.connector()).acquire(host, attempt);
+  }
+
+  /**
+   * Stops reading the downstream while a body may still come and has nowhere to go yet. A request
+   * without a body leaves reading on: toggling it would cost two system calls per request, and a
+   * pipelined request or the client's close is still noticed ({@link Http1ServerConnection} holds
+   * what arrives behind the current request).
+   */
+  private void holdBody() {
+    if (bodyExpected && !requestComplete) {
+      connection.pauseReading();
+    }
   }
 
   private void noHealthyUpstream() {
@@ -623,7 +638,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     if (filterRun != null) {
       filterRun.onResponse(response);
     }
-    closeAfterResponse = !downstreamKeepAlive || connection.isDraining();
+    closeAfterResponse = !downstreamKeepAlive || connection.closesAfterExchange();
     if (bodyAllowed && !lengthKnown) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !closeAfterResponse) {
         HttpUtil.setTransferEncodingChunked(response, true);
@@ -652,10 +667,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
    * timeout stops here; the request counts as finished (and is logged) when the tunnel closes.
    */
   private void switchProtocols(HttpResponse response) {
-    if (timeout != null) {
-      timeout.cancel(false);
-      timeout = null;
-    }
+    connection.routeTimer().clear(routeTimedOut);
     HttpHeaders h = response.headers();
     String protocol = h.get(HttpHeaderNames.UPGRADE, upgradeProtocol);
     HopByHopHeaders.strip(h);
@@ -698,6 +710,8 @@ final class Http1Exchange implements AccessLogFormat.Entry {
             finishTunnel();
           }
         });
+    // A tunnel ends with either side's close, as before the upgrade half-close was allowed for.
+    down.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     ChannelPipeline p = down.pipeline();
     p.addLast("bowline-tunnel", tunnel.downstreamSide());
     upstream.startTunnel(tunnel.upstreamSide());
@@ -875,7 +889,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     responseHeaders = h;
     // An unread request body would be taken for the next request: close unless it is complete.
     closeAfterResponse =
-        !downstreamKeepAlive || connection.isDraining() || (!requestComplete && bodyExpected);
+        !downstreamKeepAlive || connection.closesAfterExchange() || (!requestComplete && bodyExpected);
     if (closeAfterResponse) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
@@ -892,9 +906,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     }
     done = true;
     endNanos = System.nanoTime();
-    if (timeout != null) {
-      timeout.cancel(false);
-    }
+    connection.routeTimer().clear(routeTimedOut);
     if (backOff != null) {
       backOff.cancel(false);
       backOff = null;

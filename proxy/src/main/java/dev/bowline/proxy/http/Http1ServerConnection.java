@@ -2,8 +2,11 @@ package dev.bowline.proxy.http;
 
 import dev.bowline.proxy.http.hardening.GuardLocalReply;
 import dev.bowline.proxy.http2.StreamReading;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -20,6 +23,12 @@ import java.util.ArrayDeque;
  * flow-control window, closing the channel ends (or resets) the stream, and the connection-level
  * duties (connection counter, drain) belong to the HTTP/2 connection instead.
  *
+ * <p><b>Half-close.</b> A client may shut down its side after its last request (HTTP/1.0 tools,
+ * {@code wget} from BusyBox) and still wait for the answer: the connection is opened with half
+ * closure allowed, so the end of input arrives as an event; what was received is answered, then
+ * the connection closes. A request whose body the end of input cuts short is aborted (downstream
+ * terminated). This is nginx's behavior; Envoy instead closes at once.
+ *
  * <p><b>Threading.</b> One instance per connection (or stream), confined to its event loop.
  */
 public final class Http1ServerConnection extends ChannelDuplexHandler {
@@ -33,6 +42,8 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
   private Http1Exchange current;
   private boolean currentRequestComplete = true;
   private boolean closing;
+  private boolean inputShutdown;
+  private DeadlineTimer routeTimer;
 
   /**
    * @param manager the connection manager of the filter chain that took the connection
@@ -69,13 +80,23 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
     return stream;
   }
 
-  boolean isDraining() {
-    return manager.isDraining();
+  /**
+   * Whether the connection closes once the current exchange is done: the listener drains, or the
+   * client's input ended and no request received is left after this one.
+   */
+  boolean closesAfterExchange() {
+    return (inputShutdown && waiting.isEmpty()) || manager.isDraining();
+  }
+
+  /** The route timeout of the exchanges on this connection, one at a time. */
+  DeadlineTimer routeTimer() {
+    return routeTimer;
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.routeTimer = new DeadlineTimer(ctx.executor());
     if (!stream) {
       manager.stats().connections.increment();
     }
@@ -86,6 +107,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
   public void handlerRemoved(ChannelHandlerContext ctx) {
     closing = true;
     current = null;
+    routeTimer.close();
     releaseWaiting();
   }
 
@@ -165,8 +187,29 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
     while (current != null && !waiting.isEmpty() && !(waiting.peek() instanceof HttpRequest)) {
       dispatch(waiting.poll());
     }
-    if (current == null || waiting.isEmpty()) {
+    if (inputShutdown) {
+      endAfterInputShutdown();
+    } else if (current == null || waiting.isEmpty()) {
       resumeReading();
+    }
+  }
+
+  /**
+   * The client's input has ended: close once nothing received is left to answer, or at once if
+   * the request in flight can no longer be completed.
+   */
+  private void endAfterInputShutdown() {
+    if (closing || !waiting.isEmpty()) {
+      return;
+    }
+    if (current == null) {
+      closing = true;
+      // After the last response's bytes: the empty buffer passes the encoder untouched.
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else if (!currentRequestComplete) {
+      closing = true;
+      current.onDownstreamClosed();
+      ctx.close();
     }
   }
 
@@ -191,6 +234,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closing = true;
+    routeTimer.close();
     if (current != null) {
       current.onDownstreamClosed();
     }
@@ -207,6 +251,11 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
       if (current != null && ((GuardLocalReply) evt).abortsForwardedRequest()) {
         current.onDownstreamClosed();
       }
+      return;
+    }
+    if (evt instanceof ChannelInputShutdownEvent) {
+      inputShutdown = true;
+      endAfterInputShutdown();
       return;
     }
     if (evt instanceof DrainEvent && current == null) {

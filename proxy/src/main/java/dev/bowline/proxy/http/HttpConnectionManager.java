@@ -13,6 +13,7 @@ import dev.bowline.proxy.http.hardening.Http1Hardening;
 import dev.bowline.proxy.http2.Http2Downstream;
 import dev.bowline.proxy.http2.Http2PrefaceSniffer;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -151,6 +152,8 @@ public final class HttpConnectionManager {
   }
 
   private void installHttp1(ChannelPipeline pipeline, String scheme) {
+    // The end of a client's input arrives as an event (Http1ServerConnection answers, then closes).
+    pipeline.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     Http1ConnectionTimers timers =
         new Http1ConnectionTimers(config.requestHeadersTimeout(), config.idleTimeout());
     pipeline.addLast(Http1ConnectionTimers.NAME, timers);

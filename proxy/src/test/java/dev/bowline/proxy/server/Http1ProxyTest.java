@@ -298,6 +298,72 @@ class Http1ProxyTest {
     }
   }
 
+  @Test
+  void aShorterRouteTimeoutOnAKeepAliveConnectionStillFiresInTime() throws Exception {
+    // The first request's 15 s route timeout is still pending on the connection's timer when the
+    // second asks for 0.3 s: the 504 must come from the second's timeout, not after the upstream's 2 s.
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write("GET /first HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 200").contains("GET /first");
+      out.write("GET /slow/2000 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String second = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);
+      assertThat(second).startsWith("HTTP/1.1 504").contains("upstream request timeout");
+    }
+  }
+
+  @Test
+  void aClientThatShutsDownItsSideGetsEveryAnswerThenTheClose() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          ("GET /delay/200 HTTP/1.1\r\nHost: a\r\n\r\n" + "GET /after HTTP/1.1\r\nHost: a\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      s.shutdownOutput();
+      // readAll returns only once the proxy closes the connection.
+      String all = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);
+      assertThat(all).contains("delayed by app");
+      assertThat(all.indexOf("GET /after")).isGreaterThan(all.indexOf("delayed by app"));
+    }
+  }
+
+  @Test
+  void aRequestBodyCutShortByTheClientsShutdownIsAbortedNotForwarded() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(
+          "POST /cut HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nonly-ten-b".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      s.shutdownOutput();
+      String all = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);
+      assertThat(all).doesNotStartWith("HTTP/1.1 2");
+    }
+    assertThat(get("/still-serving").statusCode()).isEqualTo(200);
+    assertThat(app.seen).noneMatch(seen -> seen.path().equals("/cut"));
+  }
+
+  /** Reads one response with a Content-Length body, leaving the connection open. */
+  private static String readResponse(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+    return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+  }
+
   private static byte[] readAll(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     in.transferTo(out);
