@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,7 +36,7 @@ final class Distribution {
       }
     }
     Files.createDirectories(dir);
-    Result untar = run(dir, List.of("tar", "xzf", tarball.toString()));
+    Result untar = run(dir, List.of("tar", "xzf", tarball.toString()), Map.of());
     assertThat(untar.exitCode()).as("tar: %s", untar.stderr()).isZero();
     return new Distribution(dir.resolve("bowline-" + VERSION));
   }
@@ -50,10 +51,16 @@ final class Distribution {
 
   /** Runs {@code bin/<launcher> args...} and waits for it. */
   Result launch(String launcher, String... args) throws IOException, InterruptedException {
+    return launch(Map.of(), launcher, args);
+  }
+
+  /** Runs {@code bin/<launcher> args...} with {@code environment} added, and waits for it. */
+  Result launch(Map<String, String> environment, String launcher, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(home.resolve("bin").resolve(launcher).toString());
     command.addAll(List.of(args));
-    return run(home, command);
+    return run(home, command, environment);
   }
 
   /**
@@ -79,9 +86,11 @@ final class Distribution {
     return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
   }
 
-  private static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
+  private static Result run(Path dir, List<String> command, Map<String, String> environment)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    pb.environment().putAll(environment);
     Path out = Files.createTempFile("bowline-it", ".out");
     Path err = Files.createTempFile("bowline-it", ".err");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     versionProvider = BowlineVersionProvider.class,
     description = "Run Bowline: the control plane, a proxy, or the agent of a proxyless gRPC application.",
     subcommands = {
-      ControlPlaneCommand.class, ProxyCommand.class, AgentCommand.class, DemoCommand.class, VersionCommand.class
+      ControlPlaneCommand.class, ProxyCommand.class, AgentCommand.class, DemoCommand.class, CdsCommand.class,
+      VersionCommand.class
     })
 public final class BowlineMain implements Runnable {
 
