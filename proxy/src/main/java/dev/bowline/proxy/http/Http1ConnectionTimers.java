@@ -1,5 +1,6 @@
 package dev.bowline.proxy.http;
 
+import dev.bowline.proxy.timer.DeadlineTimer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;

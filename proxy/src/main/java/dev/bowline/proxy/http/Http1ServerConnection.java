@@ -1,5 +1,6 @@
 package dev.bowline.proxy.http;
 
+import dev.bowline.proxy.timer.DeadlineTimer;
 import dev.bowline.proxy.http.hardening.GuardLocalReply;
 import dev.bowline.proxy.http2.StreamReading;
 import io.netty.buffer.Unpooled;

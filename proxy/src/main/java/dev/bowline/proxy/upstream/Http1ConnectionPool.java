@@ -6,12 +6,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP/1.1 connections of one cluster on one event loop: idle keep-alive connections per host,
@@ -38,7 +36,6 @@ public final class Http1ConnectionPool implements ConnectionPool {
   private final EventLoop loop;
   private final UpstreamConnector connector;
   private final Map<ClusterHost, ArrayDeque<UpstreamConnection>> idle = new HashMap<>();
-  private final Map<UpstreamConnection, ScheduledFuture<?>> idleTimers = new HashMap<>();
   /** Requests admitted as pending that wait for a connection slot, oldest first. */
   private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
   private boolean awaitingSlot;
@@ -71,10 +68,7 @@ public final class Http1ConnectionPool implements ConnectionPool {
     ArrayDeque<UpstreamConnection> free = idle.get(host);
     while (free != null && !free.isEmpty()) {
       UpstreamConnection c = free.pollLast();
-      ScheduledFuture<?> timer = idleTimers.remove(c);
-      if (timer != null) {
-        timer.cancel(false);
-      }
+      c.stopIdleCountdown();
       if (c.isReusable()) {
         callback.onReady(c);
         return;
@@ -231,9 +225,7 @@ public final class Http1ConnectionPool implements ConnectionPool {
     idle.computeIfAbsent(connection.host(), h -> new ArrayDeque<>()).addLast(connection);
     long idleNanos = cluster.config().idleTimeout().toNanos();
     if (idleNanos > 0) {
-      idleTimers.put(
-          connection,
-          loop.schedule(() -> connection.channel().close(), idleNanos, TimeUnit.NANOSECONDS));
+      connection.closeWhenIdleFor(idleNanos);
     }
   }
 
@@ -242,10 +234,6 @@ public final class Http1ConnectionPool implements ConnectionPool {
     ArrayDeque<UpstreamConnection> free = idle.get(connection.host());
     if (free != null) {
       free.remove(connection);
-    }
-    ScheduledFuture<?> timer = idleTimers.remove(connection);
-    if (timer != null) {
-      timer.cancel(false);
     }
     connection.host().connectionClosed();
     cluster.connectionClosed();

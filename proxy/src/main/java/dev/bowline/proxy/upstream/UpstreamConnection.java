@@ -1,5 +1,6 @@
 package dev.bowline.proxy.upstream;
 
+import dev.bowline.proxy.timer.DeadlineTimer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
@@ -44,6 +45,8 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
   private boolean responseComplete;
   private int requests;
   private boolean tunnel;
+  private final Runnable closeIdle = () -> channel.close();
+  private DeadlineTimer idleTimer;
 
   UpstreamConnection(Owner pool, ClusterHost host) {
     this.pool = pool;
@@ -63,6 +66,21 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
   /** Whether the connection can take a new request now. */
   boolean isReusable() {
     return channel != null && channel.isActive() && listener == null;
+  }
+
+  /** Back in the pool: closes the connection once it has been idle for {@code nanos}, unless taken first. */
+  void closeWhenIdleFor(long nanos) {
+    if (idleTimer == null) {
+      idleTimer = new DeadlineTimer(channel.eventLoop());
+    }
+    idleTimer.set(nanos, closeIdle);
+  }
+
+  /** Taken from the pool: the idle countdown stops (its queued task stays, and finds nothing to do). */
+  void stopIdleCountdown() {
+    if (idleTimer != null) {
+      idleTimer.clear();
+    }
   }
 
   /** How many requests this connection has carried. */
@@ -223,6 +241,9 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (idleTimer != null) {
+      idleTimer.close();
+    }
     UpstreamListener l = listener;
     listener = null;
     if (l != null && !responseComplete) {

@@ -1,4 +1,4 @@
-package dev.bowline.proxy.http;
+package dev.bowline.proxy.timer;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.ScheduledFuture;
@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A deadline that is set and cleared far more often than it expires: a connection's idle and
- * request-header timeouts, the route timeout of the requests on one keep-alive connection.
+ * request-header timeouts, the route timeout of the requests on one keep-alive connection, the idle
+ * timeout of a pooled upstream connection.
  *
  * <p>Setting the deadline only writes it down. A task goes on the event loop's timer queue only
  * when none is queued to run at or before the deadline; a task that runs before the deadline (the
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Threading.</b> Confined to the event loop given; not thread-safe.
  */
-final class DeadlineTimer {
+public final class DeadlineTimer {
 
   private final EventExecutor loop;
   private final Runnable fire = this::fire;
@@ -29,17 +30,18 @@ final class DeadlineTimer {
   private ScheduledFuture<?> queued;
   private long queuedAt;
 
-  DeadlineTimer(EventExecutor loop) {
+  /** A timer whose actions run on {@code loop}. */
+  public DeadlineTimer(EventExecutor loop) {
     this.loop = loop;
   }
 
   /** Runs {@code action} once {@code delayNanos} have passed, unless cleared first. */
-  void set(long delayNanos, Runnable action) {
+  public void set(long delayNanos, Runnable action) {
     setAt(System.nanoTime() + delayNanos, action);
   }
 
   /** Runs {@code action} once {@link System#nanoTime()} reaches {@code deadlineNanos}, unless cleared first. */
-  void setAt(long deadlineNanos, Runnable action) {
+  public void setAt(long deadlineNanos, Runnable action) {
     this.action = action;
     this.deadline = deadlineNanos;
     if (queued != null && queuedAt - deadlineNanos <= 0) {
@@ -52,24 +54,24 @@ final class DeadlineTimer {
   }
 
   /** Whether an action is waiting for its deadline. */
-  boolean isSet() {
+  public boolean isSet() {
     return action != null;
   }
 
   /** Forgets the action, if it is still {@code owner}'s (a later setter's action stays). */
-  void clear(Runnable owner) {
+  public void clear(Runnable owner) {
     if (action == owner) {
       action = null;
     }
   }
 
   /** Forgets the action, whoever set it. */
-  void clear() {
+  public void clear() {
     action = null;
   }
 
   /** Clears the timer and takes its task off the event loop's queue (the connection is gone). */
-  void close() {
+  public void close() {
     action = null;
     if (queued != null) {
       queued.cancel(false);

@@ -1,4 +1,4 @@
-package dev.bowline.proxy.http;
+package dev.bowline.proxy.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
