@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# A/B of two Bowline builds on HTTP/1.1 throughput, alternating: A, B, A, B.
+#
+#   bench/ab-h1.sh A.tar.gz B.tar.gz [--pairs 2] [--runs 3] [--duration 15] [--warmup 30]
+#
+# Each build is unpacked afresh and run as `bin/bowline proxy --concurrency 1` pinned to core 1,
+# with the benchmark's JAVA_OPTS, in front of a one-worker nginx upstream (256-byte body) on core 0;
+# `wrk -t1 -c50` on core 0 warms it up, then measures it --runs times. Needs nginx, wrk, curl and
+# taskset (bench/run.sh installs them). Prints one line of req/s per build and pair. A data-path
+# change shows here within minutes; bench/run.sh remains the reference against nginx and haproxy.
+set -euo pipefail
+[ $# -ge 2 ] || { sed -n 2,12p "$0"; exit 2; }
+a=$(readlink -f "$1"); b=$(readlink -f "$2"); shift 2
+pairs=2 runs=3 duration=15 warmup=30
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pairs) pairs=$2; shift 2 ;; --runs) runs=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;; --warmup) warmup=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+export PATH="$PATH:/usr/sbin:/sbin"
+work=$(mktemp -d /tmp/bowline-ab-XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+up=$(free_port); listener=$(free_port); admin=$(free_port)
+body=$(python3 -c 'print("0123456789abcdef"*16)')
+mkdir -p "$work/tmp"
+cat > "$work/upstream.conf" <<CONF
+daemon off; master_process off; worker_processes 1;
+pid $work/nginx.pid; error_log $work/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off; client_body_temp_path $work/tmp; proxy_temp_path $work/tmp;
+  fastcgi_temp_path $work/tmp; uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  keepalive_requests 1000000; keepalive_timeout 300s;
+  server { listen 127.0.0.1:$up backlog=4096; default_type text/plain; location / { return 200 "$body"; } }
+}
+CONF
+cat > "$work/bootstrap.yaml" <<YAML
+admin: {address: {socket_address: {address: 127.0.0.1, port_value: $admin}}}
+static_resources:
+  listeners:
+  - name: ab
+    address: {socket_address: {address: 127.0.0.1, port_value: $listener}}
+    filter_chains:
+    - filters:
+      - name: envoy.filters.network.http_connection_manager
+        typed_config:
+          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
+          stat_prefix: ab
+          http_filters:
+          - name: envoy.filters.http.router
+            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
+          route_config:
+            name: ab
+            virtual_hosts: [{name: ab, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: upstream}}]}]
+  clusters:
+  - name: upstream
+    type: STATIC
+    connect_timeout: 1s
+    load_assignment:
+      cluster_name: upstream
+      endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: $up}}}}]}]
+YAML
+taskset -c 0 nginx -c "$work/upstream.conf" & pids+=($!)
+
+measure() { # label tarball
+  rm -rf "$work/bowline" && mkdir "$work/bowline" && tar xzf "$2" -C "$work/bowline" --strip-components=1
+  JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmx64m -XX:ReservedCodeCacheSize=32m -Xss256k -XX:TrimNativeHeapInterval=10000" \
+  BOWLINE_LOG_LEVEL=warn taskset -c 1 "$work/bowline/bin/bowline" proxy --bootstrap "$work/bootstrap.yaml" \
+    --concurrency 1 --drain-time PT1S > "$work/bowline.log" 2>&1 &
+  local pid=$!; pids+=($pid)
+  for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$admin/ready" && break; sleep 0.05; done
+  taskset -c 0 wrk -t1 -c50 -d"${warmup}s" "http://127.0.0.1:$listener/" > /dev/null
+  local line="$1"
+  for _ in $(seq "$runs"); do
+    line="$line $(taskset -c 0 wrk -t1 -c50 -d"${duration}s" "http://127.0.0.1:$listener/" | awk '/Requests\/sec/{printf "%.0f", $2}')"
+  done
+  echo "$line req/s"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+for _ in $(seq "$pairs"); do measure "A $(basename "$a")" "$a"; measure "B $(basename "$b")" "$b"; done
