@@ -1,8 +1,8 @@
 package dev.bowline.proxy.http;
 
-import dev.bowline.proxy.timer.DeadlineTimer;
 import dev.bowline.proxy.http.hardening.GuardLocalReply;
 import dev.bowline.proxy.http2.StreamReading;
+import dev.bowline.proxy.timer.DeadlineTimer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
