@@ -106,12 +106,12 @@ final class CdsCommand implements Callable<Integer> {
         err.println(Files.readString(log));
         return ExitCodes.FAILED;
       }
-      String answer = get(listenerPort, "GET", "/cds-training");
+      String answer = request(listenerPort, "GET", "/cds-training");
       if (!answer.startsWith("HTTP/1.1 200")) {
         err.println("bowline cds: the training request failed: " + firstLine(answer));
         return ExitCodes.FAILED;
       }
-      get(adminPort, "POST", "/quitquitquit");
+      request(adminPort, "POST", "/quitquitquit");
       if (!child.waitFor(EXIT_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
         err.println("bowline cds: the training proxy did not exit");
         return ExitCodes.FAILED;
@@ -185,7 +185,7 @@ final class CdsCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + READY_WITHIN.toNanos();
     while (System.nanoTime() < deadline && child.isAlive()) {
       try {
-        if (get(adminPort, "GET", "/ready").startsWith("HTTP/1.1 200")) {
+        if (request(adminPort, "GET", "/ready").startsWith("HTTP/1.1 200")) {
           return true;
         }
       } catch (IOException notYet) {
@@ -197,7 +197,7 @@ final class CdsCommand implements Callable<Integer> {
   }
 
   /** One HTTP/1.1 request on a new connection; the whole response as text. */
-  private static String get(int port, String method, String path) throws IOException {
+  private static String request(int port, String method, String path) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       socket.setSoTimeout(10_000);

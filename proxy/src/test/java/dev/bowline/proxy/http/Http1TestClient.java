@@ -16,11 +16,11 @@ import java.util.Locale;
  * or know the connection's addresses: sends a request, reads one response (a {@code
  * Content-Length} or chunked body).
  */
-final class Http1TestClient implements AutoCloseable {
+public final class Http1TestClient implements AutoCloseable {
 
   /** A response: status, headers in order (lowercase names), body. */
-  record Response(int status, List<String[]> headers, byte[] body) {
-    String header(String name) {
+  public record Response(int status, List<String[]> headers, byte[] body) {
+    public String header(String name) {
       for (String[] h : headers) {
         if (h[0].equals(name)) {
           return h[1];
@@ -29,11 +29,11 @@ final class Http1TestClient implements AutoCloseable {
       return null;
     }
 
-    List<String> headers(String name) {
+    public List<String> headers(String name) {
       return headers.stream().filter(h -> h[0].equals(name)).map(h -> h[1]).toList();
     }
 
-    String bodyText() {
+    public String bodyText() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -42,7 +42,7 @@ final class Http1TestClient implements AutoCloseable {
   private final InputStream in;
   private final OutputStream out;
 
-  Http1TestClient(int port) throws IOException {
+  public Http1TestClient(int port) throws IOException {
     socket = new Socket();
     socket.setSoTimeout(15_000);
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
@@ -50,7 +50,7 @@ final class Http1TestClient implements AutoCloseable {
     out = socket.getOutputStream();
   }
 
-  Socket socket() {
+  public Socket socket() {
     return socket;
   }
 
@@ -60,7 +60,7 @@ final class Http1TestClient implements AutoCloseable {
    * @param headers extra header lines, such as {@code "Cookie: a=b"}
    * @param body the body (sent with a Content-Length), or null for none
    */
-  Response send(String method, String host, String path, byte[] body, String... headers)
+  public Response send(String method, String host, String path, byte[] body, String... headers)
       throws IOException {
     StringBuilder head = new StringBuilder();
     head.append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
@@ -80,7 +80,7 @@ final class Http1TestClient implements AutoCloseable {
     return read();
   }
 
-  Response get(String host, String path, String... headers) throws IOException {
+  public Response get(String host, String path, String... headers) throws IOException {
     return send("GET", host, path, null, headers);
   }
 

@@ -2,6 +2,7 @@ package dev.bowline.proxy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bowline.proxy.http.Http1TestClient;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.upstream.lb.BuiltinLoadBalancers;
 import java.io.ByteArrayOutputStream;
@@ -302,16 +303,14 @@ class Http1ProxyTest {
   void aShorterRouteTimeoutOnAKeepAliveConnectionStillFiresInTime() throws Exception {
     // The first request's 15 s route timeout is still pending on the connection's timer when the
     // second asks for 0.3 s: the 504 must come from the second's timeout, not after the upstream's 2 s.
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(10_000);
-      OutputStream out = s.getOutputStream();
-      out.write("GET /first HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      assertThat(readResponse(s.getInputStream())).startsWith("HTTP/1.1 200").contains("GET /first");
-      out.write("GET /slow/2000 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String second = new String(readAll(s.getInputStream()), StandardCharsets.US_ASCII);
-      assertThat(second).startsWith("HTTP/1.1 504").contains("upstream request timeout");
+    try (Http1TestClient client = new Http1TestClient(port)) {
+      Http1TestClient.Response first = client.get("a", "/first");
+      assertThat(first.status()).isEqualTo(200);
+      assertThat(first.bodyText()).contains("GET /first");
+
+      Http1TestClient.Response second = client.get("a", "/slow/2000");
+      assertThat(second.status()).isEqualTo(504);
+      assertThat(second.bodyText()).contains("upstream request timeout");
     }
   }
 
@@ -346,22 +345,6 @@ class Http1ProxyTest {
     }
     assertThat(get("/still-serving").statusCode()).isEqualTo(200);
     assertThat(app.seen).noneMatch(seen -> seen.path().equals("/cut"));
-  }
-
-  /** Reads one response with a Content-Length body, leaving the connection open. */
-  private static String readResponse(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        break;
-      }
-      head.append((char) b);
-    }
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
-    int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-    return head + new String(in.readNBytes(length), StandardCharsets.US_ASCII);
   }
 
   private static byte[] readAll(InputStream in) throws IOException {
