@@ -253,6 +253,8 @@ public final class PilotScaleBench {
         fullToAll[f] = Arrays.stream(done).max().orElse(0);
         System.arraycopy(done, 0, fullPerProxy, f * nodes.size(), nodes.size());
         fullTook[f] = millis(awaitPushAfter(xds, pushBefore).took());
+        say("  full push %d: acknowledged by all in %.1f ms, server push %.1f ms",
+            f + 1, fullToAll[f], fullTook[f]);
         fleet.arm((SyncTarget) null);
         settle();
       }

@@ -33,26 +33,39 @@ final class ServiceDomains {
     return withPort(service.hostname().value(), service, port);
   }
 
-  /** The short forms, for a proxy in {@code proxyNamespace}; empty for other kinds of host. */
-  static List<String> shortForms(
-      Service service, ServicePort port, MeshSettings mesh, String proxyNamespace) {
+  /**
+   * The short forms with a dot, {@code <name>.<ns>} and {@code <name>.<ns>.svc}, for every proxy;
+   * empty for other kinds of host.
+   */
+  static List<String> dottedShortForms(Service service, ServicePort port, MeshSettings mesh) {
+    String name = kubernetesName(service, mesh);
+    if (name == null) {
+      return List.of();
+    }
     String ns = service.namespace();
-    String suffix = "." + ns + ".svc." + mesh.domainSuffix();
+    List<String> out = new ArrayList<>(withPort(name + "." + ns, service, port));
+    out.addAll(withPort(name + "." + ns + ".svc", service, port));
+    return List.copyOf(out);
+  }
+
+  /**
+   * The bare short form {@code <name>}, for proxies in the service's namespace only; empty for
+   * other kinds of host.
+   */
+  static List<String> bareShortForms(Service service, ServicePort port, MeshSettings mesh) {
+    String name = kubernetesName(service, mesh);
+    return name == null ? List.of() : withPort(name, service, port);
+  }
+
+  /** {@code <name>} of a host {@code <name>.<ns>.svc.<suffix>}, or null for other hosts. */
+  private static String kubernetesName(Service service, MeshSettings mesh) {
+    String suffix = "." + service.namespace() + ".svc." + mesh.domainSuffix();
     String host = service.hostname().value();
     if (!host.endsWith(suffix) || host.length() == suffix.length()) {
-      return List.of();
+      return null;
     }
     String name = host.substring(0, host.length() - suffix.length());
-    if (name.indexOf('.') >= 0) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    out.addAll(withPort(name + "." + ns, service, port));
-    out.addAll(withPort(name + "." + ns + ".svc", service, port));
-    if (proxyNamespace.equals(ns)) {
-      out.addAll(withPort(name, service, port));
-    }
-    return out;
+    return name.indexOf('.') >= 0 ? null : name;
   }
 
   private static List<String> withPort(String base, Service service, ServicePort port) {

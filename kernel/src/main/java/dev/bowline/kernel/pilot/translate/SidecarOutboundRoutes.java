@@ -8,7 +8,6 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +21,8 @@ import java.util.Set;
  * <p>A domain appears in one virtual host only, as Envoy and Bowline's proxy require: the
  * canonical names of every service are placed first, then the short forms, each pass in order of
  * hostname and port, and a name already taken is skipped. So a service whose real name is {@code
- * reviews.default} keeps it over the short form of {@code reviews.default.svc.cluster.local}.
+ * reviews.default} keeps it over the short form of {@code reviews.default.svc.cluster.local}. What
+ * every namespace's table shares is computed once per push by {@link OutboundVirtualHosts}.
  * Stateless.
  */
 final class SidecarOutboundRoutes {
@@ -32,55 +32,50 @@ final class SidecarOutboundRoutes {
 
   private SidecarOutboundRoutes() {}
 
-  /** The route configuration for proxies of {@code namespace} with {@code labels}. */
+  /**
+   * The route configuration for proxies of {@code namespace} with {@code labels}. A virtual host
+   * that no VirtualService routes and that gets no bare short name in this namespace is the very
+   * {@link OutboundVirtualHosts.Entry#shared} instance.
+   */
   static RouteConfiguration build(
-      PushIndex index, VirtualServiceRoutes rules, String namespace, Map<String, String> labels) {
-    Map<String, List<String>> domains = new LinkedHashMap<>();
-    Map<String, List<Route>> routes = new LinkedHashMap<>();
-    Set<String> taken = new HashSet<>();
-    List<Service> services = index.services();
-    for (Service s : services) {
-      for (ServicePort p : httpPorts(s)) {
-        String name = s.hostname().value() + ":" + p.number();
-        List<String> own = new ArrayList<>();
-        for (String d : ServiceDomains.canonical(s, p)) {
-          if (taken.add(d)) {
-            own.add(d);
-          }
-        }
-        domains.put(name, own);
-        RouteScope scope = new RouteScope(PushIndex.MESH, p.number(), namespace, labels, false);
-        List<Route> vhostRoutes =
-            index
-                .meshVirtualService(s.hostname(), namespace)
-                .map(vs -> rules.routes(vs, scope))
-                .orElse(List.of());
-        if (vhostRoutes.isEmpty()) {
-          vhostRoutes = List.of(rules.defaultRoute(s, p.number()));
-        }
-        routes.put(name, vhostRoutes);
-      }
-    }
-    for (Service s : services) {
-      for (ServicePort p : httpPorts(s)) {
-        List<String> own = domains.get(s.hostname().value() + ":" + p.number());
-        for (String d : ServiceDomains.shortForms(s, p, index.mesh(), namespace)) {
-          if (taken.add(d)) {
-            own.add(d);
-          }
-        }
-      }
-    }
+      OutboundVirtualHosts hosts,
+      PushIndex index,
+      VirtualServiceRoutes rules,
+      String namespace,
+      Map<String, String> labels) {
     RouteConfiguration.Builder config = RouteConfiguration.newBuilder().setName(NAME);
-    for (Map.Entry<String, List<String>> e : domains.entrySet()) {
-      if (e.getValue().isEmpty()) {
+    Set<String> bareTaken = new HashSet<>();
+    for (OutboundVirtualHosts.Entry e : hosts.entries()) {
+      RouteScope scope = new RouteScope(PushIndex.MESH, e.port().number(), namespace, labels, false);
+      List<Route> vhostRoutes =
+          index
+              .meshVirtualService(e.service().hostname(), namespace)
+              .map(vs -> rules.routes(vs, scope))
+              .orElse(List.of());
+      List<String> bare = List.of();
+      if (e.service().namespace().equals(namespace)) {
+        bare = new ArrayList<>(e.bareDomains().size());
+        for (String d : e.bareDomains()) {
+          if (!hosts.taken(d) && bareTaken.add(d)) {
+            bare.add(d);
+          }
+        }
+      }
+      if (vhostRoutes.isEmpty() && bare.isEmpty()) {
+        if (e.shared() != null) {
+          config.addVirtualHosts(e.shared());
+        }
+        continue;
+      }
+      if (e.domains().isEmpty() && bare.isEmpty()) {
         continue;
       }
       config.addVirtualHosts(
           VirtualHost.newBuilder()
-              .setName(e.getKey())
-              .addAllDomains(e.getValue())
-              .addAllRoutes(routes.get(e.getKey())));
+              .setName(e.name())
+              .addAllDomains(e.domains())
+              .addAllDomains(bare)
+              .addAllRoutes(vhostRoutes.isEmpty() ? List.of(e.defaultRoute()) : vhostRoutes));
     }
     return config.build();
   }

@@ -36,6 +36,7 @@ public final class TranslationCache {
   private final PushContext context;
   private final Once<PushIndex> index;
   private final Once<VirtualServiceRoutes> rules;
+  private final Once<OutboundVirtualHosts> outboundHosts;
   private final Once<List<OutboundClusterSpec>> specs;
   private final Once<List<Cluster>> clusters;
   private final Once<List<Cluster>> plaintextClusters;
@@ -55,6 +56,7 @@ public final class TranslationCache {
     this.context = Objects.requireNonNull(context, "context");
     index = new Once<>(() -> new PushIndex(context));
     rules = new Once<>(() -> new VirtualServiceRoutes(index()));
+    outboundHosts = new Once<>(() -> OutboundVirtualHosts.of(index(), rules()));
     specs = new Once<>(() -> OutboundClusters.specs(index()));
     clusters =
         new Once<>(() -> List.copyOf(specs.get().stream().map(OutboundClusters::cluster).toList()));
@@ -72,6 +74,7 @@ public final class TranslationCache {
     this.context = context;
     index = previous.index;
     rules = previous.rules;
+    outboundHosts = previous.outboundHosts;
     specs = previous.specs;
     clusters = previous.clusters;
     plaintextClusters = previous.plaintextClusters;
@@ -254,7 +257,12 @@ public final class TranslationCache {
     List<Object> key = List.of(namespace, index().sourceSignature(labels));
     return sidecarRoutes
         .computeIfAbsent(
-            key, k -> new Once<>(() -> SidecarOutboundRoutes.build(index(), rules(), namespace, labels)))
+            key,
+            k ->
+                new Once<>(
+                    () ->
+                        SidecarOutboundRoutes.build(
+                            outboundHosts.get(), index(), rules(), namespace, labels)))
         .get();
   }
 

@@ -158,6 +158,34 @@ class SidecarTranslationTest {
   }
 
   @Test
+  void aDotlessHostKeepsItsNameOverABareShortFormAndNamespacesShareWhatTheyDoNotOwn()
+      throws Exception {
+    Service dotless =
+        new Service(Hostname.of("reviews"), "default",
+            List.of(ServicePort.of("http", 9080, Protocol.HTTP)), Map.of(),
+            MeshLocation.MESH_EXTERNAL);
+    PushContext context =
+        new PushContext(Bookinfo.config(), Bookinfo.registry(dotless), MeshSettings.DEFAULTS);
+    ProxyResources own = translator.translate(Bookinfo.sidecar("default", "a", Map.of()), context);
+    ProxyResources shop = translator.translate(Bookinfo.sidecar("shop", "b", Map.of()), context);
+    ProxyResources other = translator.translate(Bookinfo.sidecar("other", "c", Map.of()), context);
+
+    assertThat(vhost(own, "reviews:9080").getDomainsList())
+        .containsExactly("reviews:9080", "reviews");
+    assertThat(vhost(own, REVIEWS + ":9080").getDomainsList())
+        .as("the bare short form is the dotless host's")
+        .doesNotContain("reviews:9080", "reviews")
+        .contains("reviews.default:9080", "reviews.default.svc");
+    assertThat(vhost(own, "ratings.default.svc.cluster.local:9080").getDomainsList())
+        .contains("ratings:9080", "ratings");
+    assertThat(route(shop)).isNotSameAs(route(other));
+    assertThat(vhost(shop, "ratings.default.svc.cluster.local:9080"))
+        .as("a virtual host no namespace-specific rule touches is built once per push")
+        .isSameAs(vhost(other, "ratings.default.svc.cluster.local:9080"))
+        .isNotSameAs(vhost(own, "ratings.default.svc.cluster.local:9080"));
+  }
+
+  @Test
   void aDomainIsNeverInTwoVirtualHostsAndRealNamesWin() throws Exception {
     // A service whose real name is a short form of another's, and a multi-port service.
     Service literal =
