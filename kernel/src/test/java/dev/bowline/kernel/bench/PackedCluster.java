@@ -14,12 +14,14 @@ import java.io.UncheckedIOException;
  * cluster, on its own machine; the 200 simulated ones share the control plane's cores, so they read
  * only this, like {@link ResourceNameReader}. Immutable.
  *
+ * <p>Names stay in their UTF-8 wire form: the proxy sends them back as they came.
+ *
  * @param name the cluster's name
  * @param eds whether it is an EDS cluster
  * @param edsServiceName the name to subscribe to for its endpoints (the service name, else the
  *     cluster's name)
  */
-record PackedCluster(String name, boolean eds, String edsServiceName) {
+record PackedCluster(ByteString name, boolean eds, ByteString edsServiceName) {
 
   private static final int NAME = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
   private static final int TYPE = (2 << 3) | WireFormat.WIRETYPE_VARINT;
@@ -30,12 +32,12 @@ record PackedCluster(String name, boolean eds, String edsServiceName) {
   static PackedCluster of(ByteString value) {
     try {
       CodedInputStream in = value.newCodedInput();
-      String name = "";
+      ByteString name = ByteString.EMPTY;
       int type = Cluster.DiscoveryType.STATIC_VALUE;
-      String serviceName = "";
+      ByteString serviceName = ByteString.EMPTY;
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         switch (tag) {
-          case NAME -> name = in.readStringRequireUtf8();
+          case NAME -> name = in.readBytes();
           case TYPE -> type = in.readEnum();
           case EDS_CONFIG -> serviceName = serviceName(in.readBytes());
           default -> in.skipField(tag);
@@ -48,14 +50,14 @@ record PackedCluster(String name, boolean eds, String edsServiceName) {
     }
   }
 
-  private static String serviceName(ByteString edsConfig) throws IOException {
+  private static ByteString serviceName(ByteString edsConfig) throws IOException {
     CodedInputStream in = edsConfig.newCodedInput();
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       if (tag == SERVICE_NAME) {
-        return in.readStringRequireUtf8();
+        return in.readBytes();
       }
       in.skipField(tag);
     }
-    return "";
+    return ByteString.EMPTY;
   }
 }

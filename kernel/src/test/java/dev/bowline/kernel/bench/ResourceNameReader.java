@@ -15,17 +15,18 @@ import java.io.UncheckedIOException;
  */
 final class ResourceNameReader {
 
+  private static final ByteString OUTBOUND = ByteString.copyFromUtf8("outbound|");
   /** Field 1, length-delimited: (1 << 3) | 2. */
   private static final int NAME_TAG = (1 << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
   private ResourceNameReader() {}
 
   /**
-   * The name held in field 1 of the serialized message {@code value}.
+   * The name held in field 1 of the serialized message {@code value}, as its UTF-8 bytes.
    *
    * @throws IllegalArgumentException the message has no field 1 string
    */
-  static String nameOf(ByteString value) {
+  static ByteString nameOf(ByteString value) {
     try {
       CodedInputStream in = value.newCodedInput();
       while (true) {
@@ -34,7 +35,7 @@ final class ResourceNameReader {
           throw new IllegalArgumentException("resource has no name (field 1)");
         }
         if (tag == NAME_TAG) {
-          return in.readStringRequireUtf8();
+          return in.readBytes();
         }
         in.skipField(tag);
       }
@@ -47,18 +48,21 @@ final class ResourceNameReader {
    * The port in an outbound cluster name ({@code outbound|<port>|<subset>|<host>}); -1 for any
    * other name.
    */
-  static int outboundPort(String clusterName) {
-    if (!clusterName.startsWith("outbound|")) {
+  static int outboundPort(ByteString clusterName) {
+    int prefix = OUTBOUND.size();
+    if (!clusterName.startsWith(OUTBOUND)) {
       return -1;
     }
-    int end = clusterName.indexOf('|', 9);
-    if (end < 0) {
-      return -1;
+    int port = 0;
+    int i = prefix;
+    for (; i < clusterName.size() && clusterName.byteAt(i) != '|'; i++) {
+      int digit = clusterName.byteAt(i) - '0';
+      if (digit < 0 || digit > 9 || port > 65535) {
+        return -1;
+      }
+      port = port * 10 + digit;
     }
-    try {
-      return Integer.parseInt(clusterName, 9, end, 10);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return i == prefix || i == clusterName.size() ? -1 : port;
   }
+
 }

@@ -1,6 +1,7 @@
 package dev.bowline.kernel.bench;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bowline.kernel.pilot.node.ProxyNode;
 import dev.bowline.kernel.pilot.xds.XdsResourceType;
@@ -20,11 +21,10 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One simulated sidecar holding an ADS stream to Pilot and speaking state-of-the-world xDS as
@@ -33,9 +33,11 @@ import java.util.Set;
  * subscriptions as clusters and listeners change, and acknowledges every response. Every request
  * carries the node.
  *
- * <p>It decodes only what that takes: clusters and listeners fully (they are few or change
- * rarely), endpoint assignments and route configurations by name only, except the one assignment
- * an armed {@link EndpointProbe} asks about. After each response it tells the fleet's armed {@link
+ * <p>It decodes only what that takes: listeners fully (they are few and change rarely), clusters
+ * by name, type and EDS service name ({@link PackedCluster}), endpoint assignments and route
+ * configurations by name only, except the one assignment an armed {@link EndpointProbe} asks
+ * about. Names stay in their wire form, and equal subscriptions are one shared {@link
+ * Subscription}. After each response it tells the fleet's armed {@link
  * EndpointProbe} and {@link SyncTarget} whether it now meets them. Like Envoy, it keeps the
  * assignments it holds across EDS responses, which carry only what changed, and drops those of
  * clusters it no longer has.
@@ -49,7 +51,7 @@ final class SimulatedProxy {
       "type.googleapis.com/" + HttpConnectionManager.getDescriptor().getFullName();
 
   private static final class TypeState {
-    List<String> subscription = List.of(); // empty: wildcard
+    Subscription subscription = Subscription.WILDCARD;
     String ackedVersion = "";
     String lastNonce = "";
     long acks;
@@ -65,8 +67,9 @@ final class SimulatedProxy {
   private int clusterCount;
   private int endpointPort = -1;
   private int endpointCount;
-  // The assignments held, by name: EDS responses may leave out what did not change (Envoy keeps it).
-  private final Set<String> assignments = new HashSet<>();
+  // The assignments held, by position in the EDS subscription: EDS responses may leave out what
+  // did not change (Envoy keeps it).
+  private BitSet assignments = new BitSet();
 
   SimulatedProxy(int index, ProxyNode node, SimulatedProxyFleet fleet) {
     this.index = index;
@@ -158,19 +161,27 @@ final class SimulatedProxy {
   }
 
   private void onClusters(DiscoveryResponse response) {
-    List<String> edsNames = new ArrayList<>();
+    List<ByteString> edsNames = new ArrayList<>(response.getResourcesCount());
     GenerationCount generation = new GenerationCount();
     for (Any any : response.getResourcesList()) {
       PackedCluster cluster = PackedCluster.of(any.getValue());
-      generation.add(cluster.name());
+      generation.add(ResourceNameReader.outboundPort(cluster.name()));
       if (cluster.eds()) {
-        edsNames.add(fleet.intern(cluster.edsServiceName()));
+        edsNames.add(cluster.edsServiceName());
       }
     }
     TypeState eds = types.get(XdsResourceType.ENDPOINTS);
-    if (!edsNames.equals(eds.subscription)) {
-      eds.subscription = List.copyOf(edsNames);
-      assignments.retainAll(new HashSet<>(edsNames));
+    Subscription next = fleet.subscription(edsNames);
+    if (next != eds.subscription) {
+      BitSet kept = new BitSet(next.size());
+      for (int i = assignments.nextSetBit(0); i >= 0; i = assignments.nextSetBit(i + 1)) {
+        int at = next.positionOf(eds.subscription.names().get(i));
+        if (at >= 0) {
+          kept.set(at);
+        }
+      }
+      eds.subscription = next;
+      assignments = kept;
       countAssignments();
       send(XdsResourceType.ENDPOINTS);
     }
@@ -182,11 +193,16 @@ final class SimulatedProxy {
   private void onEndpoints(DiscoveryResponse response, long arrived)
       throws InvalidProtocolBufferException {
     EndpointProbe probe = fleet.probe();
-    boolean looking = probe != null && !probe.hasArrived(index);
+    ByteString looking =
+        probe != null && !probe.hasArrived(index) ? ByteString.copyFromUtf8(probe.cluster()) : null;
+    Subscription subscribed = types.get(XdsResourceType.ENDPOINTS).subscription;
     for (Any any : response.getResourcesList()) {
-      String name = fleet.intern(ResourceNameReader.nameOf(any.getValue()));
-      assignments.add(name);
-      if (looking && name.equals(probe.cluster())
+      ByteString name = ResourceNameReader.nameOf(any.getValue());
+      int at = subscribed.positionOf(name);
+      if (at >= 0) {
+        assignments.set(at); // Envoy ignores an assignment it did not ask for
+      }
+      if (name.equals(looking)
           && holds(ClusterLoadAssignment.parseFrom(any.getValue()), probe.address())) {
         probe.arrived(index, arrived);
       }
@@ -196,16 +212,17 @@ final class SimulatedProxy {
   }
 
   private void countAssignments() {
+    Subscription subscribed = types.get(XdsResourceType.ENDPOINTS).subscription;
     GenerationCount generation = new GenerationCount();
-    for (String name : assignments) {
-      generation.add(name);
+    for (int i = assignments.nextSetBit(0); i >= 0; i = assignments.nextSetBit(i + 1)) {
+      generation.add(subscribed.port(i));
     }
     endpointPort = generation.port();
     endpointCount = generation.count();
   }
 
   private void onListeners(DiscoveryResponse response) throws InvalidProtocolBufferException {
-    List<String> routeNames = new ArrayList<>();
+    List<ByteString> routeNames = new ArrayList<>();
     for (Any any : response.getResourcesList()) {
       Listener listener = Listener.parseFrom(any.getValue());
       for (FilterChain chain : listener.getFilterChainsList()) {
@@ -214,16 +231,18 @@ final class SimulatedProxy {
               && filter.getTypedConfig().getTypeUrl().equals(HCM_TYPE_URL)) {
             HttpConnectionManager hcm =
                 HttpConnectionManager.parseFrom(filter.getTypedConfig().getValue());
-            if (hcm.hasRds() && !routeNames.contains(hcm.getRds().getRouteConfigName())) {
-              routeNames.add(hcm.getRds().getRouteConfigName());
+            ByteString name = hcm.getRds().getRouteConfigNameBytes();
+            if (hcm.hasRds() && !routeNames.contains(name)) {
+              routeNames.add(name);
             }
           }
         }
       }
     }
     TypeState rds = types.get(XdsResourceType.ROUTES);
-    if (!routeNames.equals(rds.subscription)) {
-      rds.subscription = List.copyOf(routeNames);
+    Subscription next = fleet.subscription(routeNames);
+    if (next != rds.subscription) {
+      rds.subscription = next;
       send(XdsResourceType.ROUTES);
     }
     ack(XdsResourceType.LISTENERS, response);
@@ -250,24 +269,25 @@ final class SimulatedProxy {
 
   private void send(XdsResourceType type) {
     TypeState t = types.get(type);
-    requests.onNext(
+    DiscoveryRequest.Builder request =
         DiscoveryRequest.newBuilder()
             .setNode(node)
             .setTypeUrl(type.typeUrl())
             .setVersionInfo(t.ackedVersion)
-            .setResponseNonce(t.lastNonce)
-            .addAllResourceNames(t.subscription)
-            .build());
+            .setResponseNonce(t.lastNonce);
+    for (ByteString name : t.subscription.names()) {
+      request.addResourceNamesBytes(name); // written as they came, not encoded again
+    }
+    requests.onNext(request.build());
   }
 
-  /** Counts outbound resource names and the port they share (-1 when they do not share one). */
+  /** Counts outbound ports (-1: not outbound) and the port they share (-1 when they do not). */
   private static final class GenerationCount {
     private int port = -1;
     private int count;
     private boolean mixed;
 
-    void add(String name) {
-      int p = ResourceNameReader.outboundPort(name);
+    void add(int p) {
       if (p < 0) {
         return;
       }

@@ -9,6 +9,7 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +40,8 @@ final class SimulatedProxyFleet implements AutoCloseable {
   private final ExecutorService callbacks;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<SimulatedProxy> proxies = new ArrayList<>();
-  private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<List<ByteString>, Subscription> subscriptions =
+      new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
   private final LongAdder responses = new LongAdder();
   private final LongAdder bytes = new LongAdder();
@@ -150,10 +152,12 @@ final class SimulatedProxyFleet implements AutoCloseable {
     return target;
   }
 
-  /** One instance per distinct resource name across the fleet, to keep the proxies light. */
-  String intern(String name) {
-    String existing = names.putIfAbsent(name, name);
-    return existing == null ? name : existing;
+  /** One instance per distinct list of names across the fleet, to keep the proxies light. */
+  Subscription subscription(List<ByteString> names) {
+    if (names.isEmpty()) {
+      return Subscription.WILDCARD;
+    }
+    return subscriptions.computeIfAbsent(names, Subscription::new);
   }
 
   void received(int size) {
