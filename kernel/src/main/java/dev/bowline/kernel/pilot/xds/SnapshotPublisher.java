@@ -99,6 +99,7 @@ final class SnapshotPublisher {
   private final ContentHashes hashes = new ContentHashes();
   private final SharedSnapshots snapshots;
   private final Map<ListPair, List<? extends Message>> unions = new HashMap<>();
+  private final Map<ListPair, NewEdsClusters> newEdsClusters = new HashMap<>();
   private final Set<List<? extends Message>> checked =
       Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -189,7 +190,7 @@ final class SnapshotPublisher {
   }
 
   /**
-   * Drops the memos of the previous push (snapshot maps, unions), so that they keep no old
+   * Drops the memos of the previous push (snapshot maps, unions, new EDS clusters), so that they keep no old
    * resources alive; the content hashes are kept one push longer ({@link ContentHashes#nextPush()}).
    * Called at the start of each push.
    */
@@ -197,6 +198,7 @@ final class SnapshotPublisher {
     hashes.nextPush();
     snapshots.clear();
     unions.clear();
+    newEdsClusters.clear();
     checked.clear();
   }
 
@@ -329,6 +331,9 @@ final class SnapshotPublisher {
     return byName.size() == before ? fresh : List.copyOf(byName.values());
   }
 
+  /** {@link #newEdsClusters} for one first step's endpoints list (by identity). */
+  private record NewEdsClusters(List<?> endpoints, Map<String, String> edsNameByCluster) {}
+
   /** Two lists, compared by identity. */
   private record ListPair(List<?> old, List<?> fresh) {
     @Override
@@ -342,7 +347,22 @@ final class SnapshotPublisher {
     }
   }
 
-  private static Map<String, String> newEdsClusters(List<Cluster> before, ProxyResources stage) {
+  /**
+   * The new or changed EDS clusters of a first step, with the names of their endpoints; memoized
+   * per push for the same lists, which the clients of one namespace share.
+   */
+  private Map<String, String> newEdsClusters(List<Cluster> before, ProxyResources stage) {
+    ListPair key = new ListPair(before, stage.clusters());
+    NewEdsClusters memo = newEdsClusters.get(key);
+    if (memo == null || memo.endpoints() != stage.endpoints()) {
+      memo = new NewEdsClusters(stage.endpoints(), computeNewEdsClusters(before, stage));
+      newEdsClusters.put(key, memo);
+    }
+    return memo.edsNameByCluster();
+  }
+
+  private static Map<String, String> computeNewEdsClusters(
+      List<Cluster> before, ProxyResources stage) {
     Map<String, Cluster> old = new HashMap<>();
     before.forEach(c -> old.put(c.getName(), c));
     Set<String> endpointNames = new HashSet<>();
@@ -360,7 +380,7 @@ final class SnapshotPublisher {
         out.put(cluster.getName(), edsName);
       }
     }
-    return out;
+    return Map.copyOf(out);
   }
 
   private static boolean isEds(Cluster cluster) {

@@ -71,4 +71,15 @@ class PackedResourcesTest {
 
     assertThat(packedOnes).hasSize(1);
   }
+
+  @Test
+  void packsOnTheWireAsAnyPackDoes() throws Exception {
+    Cluster a = edsCluster("a");
+
+    Any any = PackedResources.pack(a);
+
+    assertThat(any.toByteString()).isEqualTo(Any.pack(a).toByteString());
+    assertThat(Any.parseFrom(any.toByteString()).unpack(Cluster.class)).isEqualTo(a);
+    assertThat(any.getTypeUrl()).isEqualTo("type.googleapis.com/envoy.config.cluster.v3.Cluster");
+  }
 }
