@@ -1,6 +1,5 @@
 package dev.bowline.kernel.bench;
 
-import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bowline.kernel.pilot.node.ProxyNode;
@@ -13,11 +12,11 @@ import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
-import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
-import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -83,29 +82,29 @@ final class SimulatedProxy {
   /** Opens the ADS stream on {@code channel} and subscribes to clusters and listeners. */
   synchronized void start(Channel channel) {
     requests =
-        AggregatedDiscoveryServiceGrpc.newStub(channel)
-            .streamAggregatedResources(
-                new ClientResponseObserver<DiscoveryRequest, DiscoveryResponse>() {
-                  @Override
-                  public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> stream) {
-                    call = stream;
-                  }
+        ClientCalls.asyncBidiStreamingCall(
+            channel.newCall(PackedResponse.ADS, CallOptions.DEFAULT),
+            new ClientResponseObserver<DiscoveryRequest, PackedResponse>() {
+              @Override
+              public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> stream) {
+                call = stream;
+              }
 
-                  @Override
-                  public void onNext(DiscoveryResponse response) {
-                    onResponse(response);
-                  }
+              @Override
+              public void onNext(PackedResponse response) {
+                onResponse(response);
+              }
 
-                  @Override
-                  public void onError(Throwable t) {
-                    fleet.failed(node.getId() + ": stream failed: " + t);
-                  }
+              @Override
+              public void onError(Throwable t) {
+                fleet.failed(node.getId() + ": stream failed: " + t);
+              }
 
-                  @Override
-                  public void onCompleted() {
-                    fleet.failed(node.getId() + ": the server ended the stream");
-                  }
-                });
+              @Override
+              public void onCompleted() {
+                fleet.failed(node.getId() + ": the server ended the stream");
+              }
+            });
     send(XdsResourceType.CLUSTERS);
     send(XdsResourceType.LISTENERS);
   }
@@ -132,12 +131,12 @@ final class SimulatedProxy {
     }
   }
 
-  private synchronized void onResponse(DiscoveryResponse response) {
+  private synchronized void onResponse(PackedResponse response) {
     long arrived = System.nanoTime();
-    fleet.received(response.getSerializedSize());
-    XdsResourceType type = XdsResourceType.fromTypeUrl(response.getTypeUrl()).orElse(null);
+    fleet.received(response.size());
+    XdsResourceType type = XdsResourceType.fromTypeUrl(response.typeUrl()).orElse(null);
     if (type == null) {
-      fleet.failed(node.getId() + ": unexpected type " + response.getTypeUrl());
+      fleet.failed(node.getId() + ": unexpected type " + response.typeUrl());
       return;
     }
     try {
@@ -160,11 +159,11 @@ final class SimulatedProxy {
     }
   }
 
-  private void onClusters(DiscoveryResponse response) {
-    List<ByteString> edsNames = new ArrayList<>(response.getResourcesCount());
+  private void onClusters(PackedResponse response) {
+    List<ByteString> edsNames = new ArrayList<>(response.values().size());
     GenerationCount generation = new GenerationCount();
-    for (Any any : response.getResourcesList()) {
-      PackedCluster cluster = PackedCluster.of(any.getValue());
+    for (ByteString value : response.values()) {
+      PackedCluster cluster = PackedCluster.of(value);
       generation.add(ResourceNameReader.outboundPort(cluster.name()));
       if (cluster.eds()) {
         edsNames.add(cluster.edsServiceName());
@@ -190,20 +189,20 @@ final class SimulatedProxy {
     ack(XdsResourceType.CLUSTERS, response);
   }
 
-  private void onEndpoints(DiscoveryResponse response, long arrived)
+  private void onEndpoints(PackedResponse response, long arrived)
       throws InvalidProtocolBufferException {
     EndpointProbe probe = fleet.probe();
     ByteString looking =
         probe != null && !probe.hasArrived(index) ? ByteString.copyFromUtf8(probe.cluster()) : null;
     Subscription subscribed = types.get(XdsResourceType.ENDPOINTS).subscription;
-    for (Any any : response.getResourcesList()) {
-      ByteString name = ResourceNameReader.nameOf(any.getValue());
+    for (ByteString value : response.values()) {
+      ByteString name = ResourceNameReader.nameOf(value);
       int at = subscribed.positionOf(name);
       if (at >= 0) {
         assignments.set(at); // Envoy ignores an assignment it did not ask for
       }
       if (name.equals(looking)
-          && holds(ClusterLoadAssignment.parseFrom(any.getValue()), probe.address())) {
+          && holds(ClusterLoadAssignment.parseFrom(value), probe.address())) {
         probe.arrived(index, arrived);
       }
     }
@@ -221,10 +220,10 @@ final class SimulatedProxy {
     endpointCount = generation.count();
   }
 
-  private void onListeners(DiscoveryResponse response) throws InvalidProtocolBufferException {
+  private void onListeners(PackedResponse response) throws InvalidProtocolBufferException {
     List<ByteString> routeNames = new ArrayList<>();
-    for (Any any : response.getResourcesList()) {
-      Listener listener = Listener.parseFrom(any.getValue());
+    for (ByteString value : response.values()) {
+      Listener listener = Listener.parseFrom(value);
       for (FilterChain chain : listener.getFilterChainsList()) {
         for (Filter filter : chain.getFiltersList()) {
           if (filter.hasTypedConfig()
@@ -259,10 +258,10 @@ final class SimulatedProxy {
     return false;
   }
 
-  private void ack(XdsResourceType type, DiscoveryResponse response) {
+  private void ack(XdsResourceType type, PackedResponse response) {
     TypeState t = types.get(type);
-    t.ackedVersion = response.getVersionInfo();
-    t.lastNonce = response.getNonce();
+    t.ackedVersion = response.version();
+    t.lastNonce = response.nonce();
     t.acks++;
     send(type);
   }

@@ -73,7 +73,7 @@ final class SnapshotPublisher {
    * @param target the second step, or null when there is none pending
    * @param targetVersions its versions, or null
    * @param stageId which first step this is
-   * @param edsNameByNewCluster for each new or changed EDS cluster of the first step, the name of
+   * @param newEds for each new or changed EDS cluster of the first step, the name of
    *     its endpoints
    */
   private record Published(
@@ -82,7 +82,7 @@ final class SnapshotPublisher {
       ProxyResources target,
       Map<XdsResourceType, TypeVersion> targetVersions,
       long stageId,
-      Map<String, String> edsNameByNewCluster) {
+      EdsNames newEds) {
 
     boolean staged() {
       return target != null;
@@ -163,7 +163,7 @@ final class SnapshotPublisher {
               target,
               targetVersions,
               current.stageId(),
-              current.edsNameByNewCluster()));
+              current.newEds()));
       finishStage(nodeId, current.stageId(), false);
       return;
     }
@@ -173,12 +173,12 @@ final class SnapshotPublisher {
     }
     long stageId = ++stages;
     // A first step that replaces a pending one still needs what that one needed.
-    Map<String, String> needed =
-        new HashMap<>(current.staged() ? current.edsNameByNewCluster() : Map.of());
-    needed.putAll(newEdsClusters(current.applied().clusters(), stage));
+    EdsNames needed = newEdsClusters(current.applied().clusters(), stage);
+    if (current.staged()) {
+      needed = current.newEds().and(needed);
+    }
     published.put(
-        nodeId,
-        new Published(stage, stageVersions, target, targetVersions, stageId, Map.copyOf(needed)));
+        nodeId, new Published(stage, stageVersions, target, targetVersions, stageId, needed));
     cache.setSnapshot(nodeId, snapshotOf(stage, stageVersions));
     try {
       pushThread.schedule(
@@ -268,25 +268,18 @@ final class SnapshotPublisher {
     if (!clients.answered(nodeId, CLUSTERS, p.versions().get(CLUSTERS).version(), Set.of())) {
       return false;
     }
-    Set<String> needed = new HashSet<>();
-    clients
-        .subscription(nodeId, CLUSTERS)
-        .ifPresent(
-            subscribed ->
-                p.edsNameByNewCluster()
-                    .forEach(
-                        (cluster, edsName) -> {
-                          if (subscribed.isEmpty() || subscribed.contains(cluster)) {
-                            needed.add(edsName);
-                          }
-                        }));
+    Set<String> needed =
+        clients
+            .subscription(nodeId, CLUSTERS)
+            .map(subscribed -> p.newEds().subscribedBy(subscribed))
+            .orElse(Set.of());
     return clients.answered(nodeId, ENDPOINTS, p.versions().get(ENDPOINTS).version(), needed);
   }
 
   private void apply(
       String nodeId, ProxyResources resources, Map<XdsResourceType, TypeVersion> versions) {
     // Recorded before the cache answers, so that an acknowledgement racing in sees it.
-    published.put(nodeId, new Published(resources, versions, null, null, 0, Map.of()));
+    published.put(nodeId, new Published(resources, versions, null, null, 0, EdsNames.NONE));
     cache.setSnapshot(nodeId, snapshotOf(resources, versions));
   }
 
@@ -331,8 +324,47 @@ final class SnapshotPublisher {
     return byName.size() == before ? fresh : List.copyOf(byName.values());
   }
 
+  /**
+   * The new or changed EDS clusters of a first step with the names of their endpoints, and all
+   * those names, which a client subscribing to every cluster (as Envoy does) must have answered.
+   * Immutable; the clients of one namespace share one instance.
+   */
+  private record EdsNames(Map<String, String> byCluster, Set<String> all) {
+    static final EdsNames NONE = new EdsNames(Map.of(), Set.of());
+
+    static EdsNames of(Map<String, String> byCluster) {
+      return new EdsNames(Map.copyOf(byCluster), Set.copyOf(byCluster.values()));
+    }
+
+    /** These and {@code newer}'s, {@code newer} winning. */
+    EdsNames and(EdsNames newer) {
+      if (byCluster.isEmpty()) {
+        return newer;
+      }
+      Map<String, String> merged = new HashMap<>(byCluster);
+      merged.putAll(newer.byCluster());
+      return of(merged);
+    }
+
+    /** The endpoint names a client subscribed to {@code clusters} (empty: all) must answer. */
+    Set<String> subscribedBy(List<String> subscription) {
+      if (subscription.isEmpty()) {
+        return all;
+      }
+      Set<String> clusters = new HashSet<>(subscription);
+      Set<String> needed = new HashSet<>();
+      byCluster.forEach(
+          (cluster, edsName) -> {
+            if (clusters.contains(cluster)) {
+              needed.add(edsName);
+            }
+          });
+      return needed;
+    }
+  }
+
   /** {@link #newEdsClusters} for one first step's endpoints list (by identity). */
-  private record NewEdsClusters(List<?> endpoints, Map<String, String> edsNameByCluster) {}
+  private record NewEdsClusters(List<?> endpoints, EdsNames names) {}
 
   /** Two lists, compared by identity. */
   private record ListPair(List<?> old, List<?> fresh) {
@@ -351,17 +383,17 @@ final class SnapshotPublisher {
    * The new or changed EDS clusters of a first step, with the names of their endpoints; memoized
    * per push for the same lists, which the clients of one namespace share.
    */
-  private Map<String, String> newEdsClusters(List<Cluster> before, ProxyResources stage) {
+  private EdsNames newEdsClusters(List<Cluster> before, ProxyResources stage) {
     ListPair key = new ListPair(before, stage.clusters());
     NewEdsClusters memo = newEdsClusters.get(key);
     if (memo == null || memo.endpoints() != stage.endpoints()) {
       memo = new NewEdsClusters(stage.endpoints(), computeNewEdsClusters(before, stage));
       newEdsClusters.put(key, memo);
     }
-    return memo.edsNameByCluster();
+    return memo.names();
   }
 
-  private static Map<String, String> computeNewEdsClusters(
+  private static EdsNames computeNewEdsClusters(
       List<Cluster> before, ProxyResources stage) {
     Map<String, Cluster> old = new HashMap<>();
     before.forEach(c -> old.put(c.getName(), c));
@@ -380,7 +412,7 @@ final class SnapshotPublisher {
         out.put(cluster.getName(), edsName);
       }
     }
-    return Map.copyOf(out);
+    return EdsNames.of(out);
   }
 
   private static boolean isEds(Cluster cluster) {
