@@ -18,6 +18,9 @@ import java.util.Set;
  * @param channels how many HTTP/2 connections the simulated sidecars share
  * @param proxyThreads event loop threads (and as many callback threads) of the simulated sidecars
  * @param changes how many single-endpoint changes to time
+ * @param warmupFullPushes how many full pushes to run first, untimed against the target, while
+ *     the JIT compiles the paths a full push takes (a control plane that has run for a while has
+ *     them compiled)
  * @param fullPushes how many full pushes (every service changed) to time
  * @param translations how many times each single-proxy translation is timed
  * @param gap the pause after each change has settled before the next (longer than the debounce)
@@ -32,6 +35,7 @@ record BenchOptions(
     int channels,
     int proxyThreads,
     int changes,
+    int warmupFullPushes,
     int fullPushes,
     int translations,
     Duration gap,
@@ -41,12 +45,12 @@ record BenchOptions(
   /** The scale: 1000 services, 10 000 endpoints, 200 proxies over 10 namespaces. */
   static final BenchOptions DEFAULTS =
       new BenchOptions(
-          1000, 10, 10, 200, 200, 2, 20, 2, 10, Duration.ofMillis(300), Duration.ofSeconds(120),
+          1000, 10, 10, 200, 200, 2, 20, 2, 5, 10, Duration.ofMillis(300), Duration.ofSeconds(120),
           Optional.empty());
 
   private static final Set<String> KNOWN =
       Set.of("--services", "--endpoints-per-service", "--namespaces", "--proxies", "--channels",
-          "--proxy-threads", "--changes", "--full-pushes", "--translations", "--gap-ms",
+          "--proxy-threads", "--changes", "--warmup-full-pushes", "--full-pushes", "--translations", "--gap-ms",
           "--json-out");
 
   BenchOptions {
@@ -57,9 +61,8 @@ record BenchOptions(
     positive("channels", channels);
     positive("proxy-threads", proxyThreads);
     positive("changes", changes);
-    if (fullPushes < 0) {
-      throw new IllegalArgumentException("--full-pushes must not be negative, got " + fullPushes);
-    }
+    notNegative("warmup-full-pushes", warmupFullPushes);
+    notNegative("full-pushes", fullPushes);
     positive("translations", translations);
     Objects.requireNonNull(gap, "gap");
     Objects.requireNonNull(timeout, "timeout");
@@ -93,6 +96,7 @@ record BenchOptions(
         number(given, "--channels", d.channels),
         number(given, "--proxy-threads", d.proxyThreads),
         number(given, "--changes", d.changes),
+        number(given, "--warmup-full-pushes", d.warmupFullPushes),
         number(given, "--full-pushes", d.fullPushes),
         number(given, "--translations", d.translations),
         Duration.ofMillis(number(given, "--gap-ms", (int) d.gap.toMillis())),
@@ -112,7 +116,8 @@ record BenchOptions(
         "  --channels N               HTTP/2 connections they share (200: one each)",
         "  --proxy-threads N          their event loop and callback threads (2)",
         "  --changes N                single-endpoint changes to time (20)",
-        "  --full-pushes N            full pushes to time (2)",
+        "  --warmup-full-pushes N     full pushes first, while the JIT compiles (2)",
+        "  --full-pushes N            full pushes to time (5)",
         "  --translations N           repetitions of each translation timing (10)",
         "  --gap-ms N                 pause between changes (300)",
         "  --json-out PATH            also write the results there as JSON");
@@ -121,7 +126,7 @@ record BenchOptions(
   /** These options writing JSON to {@code path}. */
   BenchOptions withJsonOut(Path path) {
     return new BenchOptions(services, endpointsPerService, namespaces, proxies, channels,
-        proxyThreads, changes, fullPushes, translations, gap, timeout, Optional.of(path));
+        proxyThreads, changes, warmupFullPushes, fullPushes, translations, gap, timeout, Optional.of(path));
   }
 
   private static int number(Map<String, String> given, String name, int fallback) {
@@ -133,6 +138,12 @@ record BenchOptions(
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + ": '" + value + "' is not a whole number");
+    }
+  }
+
+  private static void notNegative(String name, int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("--" + name + " must not be negative, got " + value);
     }
   }
 

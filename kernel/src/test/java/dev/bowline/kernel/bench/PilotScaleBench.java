@@ -47,7 +47,9 @@ import java.util.OptionalInt;
  *       changes spaced beyond the push debounce), and the server's push time;
  *   <li>a push with nothing changed (the cost of generating for every proxy);
  *   <li>a full push (every service changes port: every cluster, assignment and route) until every
- *       proxy has acknowledged the new clusters, endpoints and routes;
+ *       proxy has acknowledged the new clusters, endpoints and routes, after {@code
+ *       --warmup-full-pushes} untimed ones while the JIT compiles the path (their times are
+ *       reported too);
  *   <li>live heap (after GC) and resident memory;
  * </ol>
  *
@@ -237,26 +239,21 @@ public final class PilotScaleBench {
         settle();
       }
 
+      say("warming up with %d full pushes", options.warmupFullPushes());
+      double[] warmupToAll = new double[options.warmupFullPushes()];
+      for (int f = 0; f < options.warmupFullPushes(); f++) {
+        warmupToAll[f] = fullPush(registry, sink, fleet, xds, "warm-up full push " + (f + 1)).toAll();
+      }
+
       say("timing %d full pushes", options.fullPushes());
       double[] fullToAll = new double[options.fullPushes()];
       double[] fullPerProxy = new double[options.fullPushes() * nodes.size()];
       double[] fullTook = new double[options.fullPushes()];
       for (int f = 0; f < options.fullPushes(); f++) {
-        PlatformSnapshot next = registry.nextGeneration();
-        SyncTarget target = new SyncTarget(registry.port(), registry.services(), fleet.routeAcks());
-        fleet.arm(target);
-        long pushBefore = pushNumber(xds);
-        long t0 = System.nanoTime();
-        sink.replace(next);
-        awaitTarget(target, fleet, "full push " + f);
-        double[] done = target.millisSince(t0);
-        fullToAll[f] = Arrays.stream(done).max().orElse(0);
-        System.arraycopy(done, 0, fullPerProxy, f * nodes.size(), nodes.size());
-        fullTook[f] = millis(awaitPushAfter(xds, pushBefore).took());
-        say("  full push %d: acknowledged by all in %.1f ms, server push %.1f ms",
-            f + 1, fullToAll[f], fullTook[f]);
-        fleet.arm((SyncTarget) null);
-        settle();
+        FullPush push = fullPush(registry, sink, fleet, xds, "full push " + (f + 1));
+        fullToAll[f] = push.toAll();
+        System.arraycopy(push.perProxy(), 0, fullPerProxy, f * nodes.size(), nodes.size());
+        fullTook[f] = push.took();
       }
       LatencySummary fullPushToAll = LatencySummary.of(fullToAll);
       say("  %s", fullPushToAll.describe());
@@ -292,6 +289,7 @@ public final class PilotScaleBench {
           LatencySummary.of(changeTook),
           changeBytesPerProxy,
           LatencySummary.of(noChange),
+          Arrays.stream(warmupToAll).boxed().toList(),
           fullPushToAll,
           Arrays.stream(fullToAll).boxed().toList(),
           LatencySummary.of(fullPerProxy),
@@ -380,6 +378,35 @@ public final class PilotScaleBench {
         resources.listeners().size(),
         resources.routes().size(),
         bytes);
+  }
+
+  /** One full push's figures, in milliseconds. */
+  private record FullPush(double toAll, double[] perProxy, double took) {}
+
+  /**
+   * Moves every service to a new port and waits until every proxy has acknowledged the new
+   * clusters, endpoints and routes; prints and returns the times.
+   */
+  private FullPush fullPush(
+      SyntheticRegistry registry, RegistrySink sink, SimulatedProxyFleet fleet, XdsServer xds,
+      String what) throws InterruptedException, BenchmarkFailed {
+    PlatformSnapshot next = registry.nextGeneration();
+    SyncTarget target = new SyncTarget(registry.port(), registry.services(), fleet.routeAcks());
+    fleet.arm(target);
+    long pushBefore = pushNumber(xds);
+    long t0 = System.nanoTime();
+    sink.replace(next);
+    awaitTarget(target, fleet, what);
+    double[] done = target.millisSince(t0);
+    FullPush push =
+        new FullPush(
+            Arrays.stream(done).max().orElse(0), done,
+            millis(awaitPushAfter(xds, pushBefore).took()));
+    say("  %s: acknowledged by all in %.1f ms, server push %.1f ms", what, push.toAll(),
+        push.took());
+    fleet.arm((SyncTarget) null);
+    settle();
+    return push;
   }
 
   private void awaitTarget(SyncTarget target, SimulatedProxyFleet fleet, String what)

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PilotScaleBenchTest {
 
   private static final BenchOptions TINY =
-      new BenchOptions(20, 5, 2, 5, 2, 1, 3, 1, 2, Duration.ofMillis(50), Duration.ofSeconds(60),
+      new BenchOptions(20, 5, 2, 5, 2, 1, 3, 1, 1, 2, Duration.ofMillis(50), Duration.ofSeconds(60),
           Optional.empty());
 
   @Test
@@ -42,6 +42,7 @@ class PilotScaleBenchTest {
     assertThat(result.changePerProxy().min()).isPositive();
     assertThat(result.changeBytesPerProxy()).isPositive();
     assertThat(result.noChangePushTook().count()).isEqualTo(3);
+    assertThat(result.warmupFullPushToAll()).hasSize(1).allSatisfy(ms -> assertThat(ms).isPositive());
     assertThat(result.fullPushToAll().count()).isEqualTo(1);
     assertThat(result.fullPushPerProxy().count()).isEqualTo(5);
     assertThat(result.fullPushPerProxy().min()).isPositive();
@@ -55,6 +56,7 @@ class PilotScaleBenchTest {
         .isEqualTo(3);
     assertThat(json.path("endpoint_change").path("to_all_proxies_each_ms")).hasSize(3);
     assertThat(json.path("full_push").path("to_all_proxies").path("p99_ms").isNumber()).isTrue();
+    assertThat(json.path("full_push").path("warmup_to_all_proxies_each_ms")).hasSize(1);
     assertThat(json.path("memory").path("heap_synced_mib").asDouble()).isPositive();
     assertThat(json.path("targets")).hasSize(3);
   }
@@ -72,6 +74,9 @@ class PilotScaleBenchTest {
     assertThatThrownBy(() -> BenchOptions.parse("--proxies", "many"))
         .hasMessageContaining("--proxies")
         .hasMessageContaining("many");
+    assertThat(BenchOptions.parse("--warmup-full-pushes", "0").warmupFullPushes()).isZero();
+    assertThatThrownBy(() -> BenchOptions.parse("--warmup-full-pushes", "-1"))
+        .hasMessageContaining("--warmup-full-pushes must not be negative");
     assertThatThrownBy(() -> BenchOptions.parse("--bogus", "1"))
         .hasMessageContaining("unknown option --bogus");
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What one {@link PilotScaleBench} run measured. Immutable. Durations are in milliseconds; a
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param changePushTook per endpoint change, the server's push (generate and publish for all)
  * @param changeBytesPerProxy bytes each proxy received per endpoint change, on average
  * @param noChangePushTook pushes asked for with nothing changed: generation cost alone
+ * @param warmupFullPushToAll each warm-up full push's time to the last acknowledgement, in order
+ *     (while the JIT compiles; not held to the target)
  * @param fullPushToAll per full push, from the registry update to the last proxy's acknowledgement
  * @param fullPushToAllSamples the same, each full push in order
  * @param fullPushPerProxy every proxy's time for every full push
@@ -39,6 +42,7 @@ record PilotScaleResult(
     LatencySummary changePushTook,
     long changeBytesPerProxy,
     LatencySummary noChangePushTook,
+    List<Double> warmupFullPushToAll,
     LatencySummary fullPushToAll,
     List<Double> fullPushToAllSamples,
     LatencySummary fullPushPerProxy,
@@ -86,6 +90,7 @@ record PilotScaleResult(
 
   PilotScaleResult {
     changeToAllSamples = List.copyOf(changeToAllSamples);
+    warmupFullPushToAll = List.copyOf(warmupFullPushToAll);
     fullPushToAllSamples = List.copyOf(fullPushToAllSamples);
     targets = List.copyOf(targets);
     failures = List.copyOf(failures);
@@ -119,6 +124,8 @@ record PilotScaleResult(
     lines.add(String.format("  endpoint change, bytes per proxy:   %.1f KiB",
         changeBytesPerProxy / 1024.0));
     lines.add("  push with nothing changed:          " + noChangePushTook.describe());
+    lines.add("  full push, warm-up (not timed):     " + warmupFullPushToAll.stream()
+        .map(ms -> String.format("%.1f", ms)).collect(Collectors.joining(" / ")) + " ms");
     lines.add("  full push -> all proxies acked:     " + fullPushToAll.describe());
     lines.add("  full push -> each proxy acked:      " + fullPushPerProxy.describe());
     lines.add("  full push, server push:             " + fullPushTook.describe());
@@ -148,6 +155,7 @@ record PilotScaleResult(
     size.put("proxies", options.proxies());
     size.put("connections", Math.min(options.channels(), options.proxies()));
     size.put("changes", options.changes());
+    size.put("warmup_full_pushes", options.warmupFullPushes());
     size.put("full_pushes", options.fullPushes());
     out.put("size", size);
     Map<String, Object> tr = new LinkedHashMap<>();
@@ -170,6 +178,7 @@ record PilotScaleResult(
     out.put("endpoint_change", change);
     out.put("push_nothing_changed", noChangePushTook.toJson());
     Map<String, Object> full = new LinkedHashMap<>();
+    full.put("warmup_to_all_proxies_each_ms", rounded(warmupFullPushToAll));
     full.put("to_all_proxies", fullPushToAll.toJson());
     full.put("to_all_proxies_each_ms", rounded(fullPushToAllSamples));
     full.put("per_proxy", fullPushPerProxy.toJson());
