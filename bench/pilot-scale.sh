@@ -6,12 +6,13 @@
 #
 #   --no-build   use the classes already built (kernel/target/classes and test-classes)
 #   --profile    also record a JFR profile next to the results
-#   benchmark options, e.g. --proxies 200 --changes 20 --full-pushes 2: run with --help for all
+#   benchmark options, e.g. --proxies 200 --changes 20 --full-pushes 5: run with --help for all
 #
 # Builds the kernel and the modules it needs (mvn install, tests skipped), then runs
 # dev.bowline.kernel.bench.PilotScaleBench from the kernel's test classes in one JVM with
 # JAVA_OPTS (default below). Prints the figures and writes them to
-# bench/results/<timestamp>-pilot-scale.json (not committed). About 3 to 4 minutes on 2 cores.
+# bench/results/<timestamp>-pilot-scale.json (not committed). The run takes about 40 s on 2
+# cores after the build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
