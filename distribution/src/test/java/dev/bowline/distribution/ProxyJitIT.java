@@ -1,0 +1,41 @@
+package dev.bowline.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code bin/bowline proxy} starts the JVM with the compiler thresholds for start-up; other
+ * commands, {@code BOWLINE_PROXY_JIT=default} and {@code JAVA_OPTS} keep or set their own.
+ */
+class ProxyJitIT {
+
+  private static final Pattern TIER4 = Pattern.compile("intx Tier4InvocationThreshold\\s+=\\s+(\\d+)");
+
+  @Test
+  void theProxyHoldsC2BackUnlessTold() throws Exception {
+    Distribution d = Distribution.unpack("proxy-jit");
+    Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal", "BOWLINE_CDS", "off");
+
+    assertThat(tier4(d.launch(flags, "bowline", "proxy", "--help"))).isEqualTo(50000);
+    assertThat(tier4(d.launch(flags, "bowline", "version"))).as("not the proxy").isEqualTo(5000);
+    assertThat(
+            tier4(d.launch(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal", "BOWLINE_CDS", "off",
+                "BOWLINE_PROXY_JIT", "default"), "bowline", "proxy", "--help")))
+        .isEqualTo(5000);
+    assertThat(
+            tier4(d.launch(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:Tier4InvocationThreshold=7000",
+                "BOWLINE_CDS", "off"), "bowline", "proxy", "--help")))
+        .as("JAVA_OPTS wins").isEqualTo(7000);
+  }
+
+  private static int tier4(Distribution.Result result) {
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    Matcher m = TIER4.matcher(result.stdout());
+    assertThat(m.find()).as(result.stdout()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+}
