@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,7 +149,14 @@ class ProxyIT {
             .redirectErrorStream(true)
             .redirectOutput(distribution.home().resolve("proxy.log").toFile());
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    Files.createDirectories(tmp());
+    pb.environment().put("JAVA_OPTS", "-Djava.io.tmpdir=" + tmp());
     return pb.start();
+  }
+
+  /** The proxy's temporary directory, where its plugin host keeps a scratch directory. */
+  private Path tmp() {
+    return distribution.home().resolve("tmp");
   }
 
   private HttpResponse<String> admin(String path) throws Exception {
@@ -215,6 +223,11 @@ class ProxyIT {
     assertThat(response.body()).contains("upstream saw /slow");
     assertThat(proxy.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(curl("http://127.0.0.1:" + listenerPort + "/after").get(0)).as("refused after drain").isNotEqualTo("0");
+    try (Stream<Path> left = Files.list(tmp())) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("the plugin host's scratch directory is deleted on SIGTERM too")
+          .noneMatch(name -> name.startsWith("bowline-plugins-"));
+    }
   }
 
   @Test

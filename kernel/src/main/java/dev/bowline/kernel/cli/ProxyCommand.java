@@ -99,7 +99,13 @@ final class ProxyCommand implements Callable<Integer> {
       return ExitCodes.FAILED;
     }
     Runtime.getRuntime()
-        .addShutdownHook(new Thread(() -> runtime.drainAndStop(drainTime), "bowline-shutdown"));
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  runtime.drainAndStop(drainTime);
+                  plugins.close(); // the JVM may halt before the main thread closes them
+                },
+                "bowline-shutdown"));
     runtime.awaitStop();
     plugins.close();
     return ExitCodes.OK;

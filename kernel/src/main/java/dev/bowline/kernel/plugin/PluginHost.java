@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginWrapper;
@@ -43,6 +44,7 @@ public final class PluginHost implements AutoCloseable {
 
   private final BowlinePluginManager manager;
   private final Path scratch;
+  private final AtomicBoolean closed = new AtomicBoolean();
   private final List<PluginStatus> statuses;
   private final List<LoadedExtension> extensions;
   private final Map<String, HostPluginContext> contexts;
@@ -214,9 +216,16 @@ public final class PluginHost implements AutoCloseable {
     return builtin;
   }
 
-  /** Stops the plugins, their schedulers, and deletes the scratch directory. */
+  /**
+   * Stops the plugins, their schedulers, and deletes the scratch directory. Only the first call
+   * does anything: a process closes its host both when its main thread ends and in its shutdown
+   * hook (on SIGTERM the JVM may halt before the main thread gets there).
+   */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     contexts.values().forEach(HostPluginContext::close);
     builtin.close();
     // unloadPlugins() stops each plugin first (PF4J's stopPlugins() trips over its own list).

@@ -37,12 +37,12 @@ final class PackedResources implements ProtoResourcesSerializer {
     }
   }
 
+  /** The type URL of each message type, as the UTF-8 bytes an {@code Any} is written with. */
+  private static final Map<Descriptor, ByteString> TYPE_URLS = new ConcurrentHashMap<>();
+
   private final Function<Message, Any> packer;
   private volatile Map<Identity, Any> current = new ConcurrentHashMap<>();
   private volatile Map<Identity, Any> previous = new ConcurrentHashMap<>();
-
-  /** The type URL of each message type, as the UTF-8 bytes an {@code Any} is written with. */
-  private static final Map<Descriptor, ByteString> TYPE_URLS = new ConcurrentHashMap<>();
 
   /** A serializer packing as {@link Any#pack} does, with the type URL kept as bytes. */
   PackedResources() {

@@ -73,8 +73,8 @@ final class SnapshotPublisher {
    * @param target the second step, or null when there is none pending
    * @param targetVersions its versions, or null
    * @param stageId which first step this is
-   * @param newEds for each new or changed EDS cluster of the first step, the name of
-   *     its endpoints
+   * @param newEds for each new or changed EDS cluster of the first step, the name of its
+   *     endpoints
    */
   private record Published(
       ProxyResources applied,
@@ -190,8 +190,9 @@ final class SnapshotPublisher {
   }
 
   /**
-   * Drops the memos of the previous push (snapshot maps, unions, new EDS clusters), so that they keep no old
-   * resources alive; the content hashes are kept one push longer ({@link ContentHashes#nextPush()}).
+   * Drops the memos of the previous push (snapshot maps, unions, new EDS clusters), so that they
+   * keep no old resources alive; the content hashes are kept one push longer ({@link
+   * ContentHashes#nextPush()}).
    * Called at the start of each push.
    */
   void newPush() {
@@ -346,7 +347,7 @@ final class SnapshotPublisher {
       return of(merged);
     }
 
-    /** The endpoint names a client subscribed to {@code clusters} (empty: all) must answer. */
+    /** The endpoint names a client whose cluster {@code subscription} (empty: all) must answer. */
     Set<String> subscribedBy(List<String> subscription) {
       if (subscription.isEmpty()) {
         return all;
