@@ -40,32 +40,10 @@ http {
   server { listen 127.0.0.1:$up backlog=4096; default_type text/plain; location / { return 200 "$body"; } }
 }
 CONF
-cat > "$work/bootstrap.yaml" <<YAML
-admin: {address: {socket_address: {address: 127.0.0.1, port_value: $admin}}}
-static_resources:
-  listeners:
-  - name: ab
-    address: {socket_address: {address: 127.0.0.1, port_value: $listener}}
-    filter_chains:
-    - filters:
-      - name: envoy.filters.network.http_connection_manager
-        typed_config:
-          "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-          stat_prefix: ab
-          http_filters:
-          - name: envoy.filters.http.router
-            typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-          route_config:
-            name: ab
-            virtual_hosts: [{name: ab, domains: ["*"], routes: [{match: {prefix: "/"}, route: {cluster: upstream}}]}]
-  clusters:
-  - name: upstream
-    type: STATIC
-    connect_timeout: 1s
-    load_assignment:
-      cluster_name: upstream
-      endpoints: [{lb_endpoints: [{endpoint: {address: {socket_address: {address: 127.0.0.1, port_value: $up}}}}]}]
-YAML
+# The same bootstrap bench/run.sh gives Bowline (bench.py's BOOTSTRAP).
+python3 -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import bench
+print(bench.BOOTSTRAP.format(admin=sys.argv[2], port=sys.argv[3], upstream=sys.argv[4]))' \
+  "$(dirname "$0")" "$admin" "$listener" "$up" > "$work/bootstrap.yaml"
 taskset -c 0 nginx -c "$work/upstream.conf" & pids+=($!)
 
 measure() { # label tarball

@@ -58,42 +58,43 @@ final class OutboundVirtualHosts {
   /** The plan for the services of {@code index}, with default routes from {@code rules}. */
   static OutboundVirtualHosts of(PushIndex index, VirtualServiceRoutes rules) {
     Set<String> taken = new HashSet<>();
-    List<Service> services = index.services();
-    List<List<String>> domains = new ArrayList<>();
-    for (Service s : services) {
+    List<PortDomains> ports = new ArrayList<>();
+    for (Service s : index.services()) {
       for (ServicePort p : SidecarOutboundRoutes.httpPorts(s)) {
-        domains.add(untaken(ServiceDomains.canonical(s, p), taken));
+        ports.add(new PortDomains(s, p, untaken(ServiceDomains.canonical(s, p), taken)));
       }
     }
-    List<Entry> entries = new ArrayList<>(domains.size());
-    int i = 0;
-    for (Service s : services) {
-      for (ServicePort p : SidecarOutboundRoutes.httpPorts(s)) {
-        List<String> own = domains.get(i++);
-        own.addAll(untaken(ServiceDomains.dottedShortForms(s, p, index.mesh()), taken));
-        String name = s.hostname().value() + ":" + p.number();
-        Route route = rules.defaultRoute(s, p.number());
-        VirtualHost shared =
-            own.isEmpty()
-                ? null
-                : VirtualHost.newBuilder()
-                    .setName(name)
-                    .addAllDomains(own)
-                    .addRoutes(route)
-                    .build();
-        entries.add(
-            new Entry(
-                name,
-                s,
-                p,
-                List.copyOf(own),
-                ServiceDomains.bareShortForms(s, p, index.mesh()),
-                route,
-                shared));
-      }
+    List<Entry> entries = new ArrayList<>(ports.size());
+    for (PortDomains pd : ports) {
+      Service s = pd.service();
+      ServicePort p = pd.port();
+      List<String> own = pd.domains();
+      own.addAll(untaken(ServiceDomains.dottedShortForms(s, p, index.mesh()), taken));
+      String name = s.hostname().value() + ":" + p.number();
+      Route route = rules.defaultRoute(s, p.number());
+      VirtualHost shared =
+          own.isEmpty()
+              ? null
+              : VirtualHost.newBuilder()
+                  .setName(name)
+                  .addAllDomains(own)
+                  .addRoutes(route)
+                  .build();
+      entries.add(
+          new Entry(
+              name,
+              s,
+              p,
+              List.copyOf(own),
+              ServiceDomains.bareShortForms(s, p, index.mesh()),
+              route,
+              shared));
     }
     return new OutboundVirtualHosts(List.copyOf(entries), Set.copyOf(taken));
   }
+
+  /** A service port with its canonical domains (the first pass), to which the second adds. */
+  private record PortDomains(Service service, ServicePort port, List<String> domains) {}
 
   private static List<String> untaken(List<String> candidates, Set<String> taken) {
     List<String> out = new ArrayList<>(candidates.size());
