@@ -5,7 +5,6 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -15,7 +14,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * The socket transport: Linux's native epoll where it loads, NIO elsewhere. One choice per process;
+ * The socket transport: Linux's native epoll where it loads (its handler wrapped by {@link
+ * EpollRegistrationKeeper}), NIO elsewhere. One choice per process;
  * listeners and upstream connections share its event loops so a request and its upstream
  * connection stay on one thread.
  *
@@ -34,7 +34,7 @@ public record Transport(
   public static Transport best() {
     if (Epoll.isAvailable()) {
       return new Transport(
-          "epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
+          "epoll", EpollRegistrationKeeper.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
     }
     return nio();
   }
