@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * hardened with Envoy's edge values, that turns every stream into one HTTP/1-shaped exchange for
  * the data path.
  *
- * <p><b>Connection pipeline</b> (added by {@link #addTo}): {@link Http2FrameCodec} ({@value
- * #FRAME_CODEC}), {@link Http2MultiplexHandler} ({@value #MULTIPLEX}) and, until it has acted,
+ * <p><b>Connection pipeline</b> (added by {@link #addTo}): {@link FlushBatching} (the streams'
+ * flushes gathered into one socket write), {@link Http2FrameCodec} ({@value #FRAME_CODEC}), {@link Http2MultiplexHandler} ({@value #MULTIPLEX}) and, until it has acted,
  * {@link ConnectionWindow}. The caller appends its own connection-level handler after them; it
  * receives the connection frames the multiplexer passes up (SETTINGS, PING, GOAWAY: release them)
  * and may close the channel for a graceful shutdown (GOAWAY, then close once the streams in flight
@@ -147,6 +147,7 @@ public final class Http2Downstream {
             .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA_FRAMES)
             .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
             .build();
+    pipeline.addLast(FlushBatching.NAME, FlushBatching.newHandler());
     pipeline.addLast(FRAME_CODEC, codec);
     pipeline.addLast(
         MULTIPLEX,

@@ -13,7 +13,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 /**
  * The handlers of an upstream HTTP/2 connection and of its streams, for the connection pool.
  *
- * <p><b>Connection</b> ({@link #addConnectionHandlers}): a client {@link Http2FrameCodec} (server
+ * <p><b>Connection</b> ({@link #addConnectionHandlers}): {@link FlushBatching} (the streams'
+ * requests written in one socket write), a client {@link Http2FrameCodec} (server
  * push disabled, header values validated, a response header list of at most {@value
  * #MAX_HEADER_LIST_BYTES} bytes), an {@link Http2MultiplexHandler} that refuses server-initiated
  * streams, and a {@link ConnectionWindow} that raises the connection window to {@value
@@ -61,6 +62,7 @@ public final class Http2Upstream {
                     .maxHeaderListSize(MAX_HEADER_LIST_BYTES))
             .validateHeaders(true)
             .build();
+    pipeline.addLast(FlushBatching.NAME, FlushBatching.newHandler());
     pipeline.addLast(FRAME_CODEC, codec);
     pipeline.addLast("bowline-upstream-h2-multiplex", new Http2MultiplexHandler(RefuseStreams.INSTANCE));
     pipeline.addLast(ConnectionWindow.NAME, new ConnectionWindow(codec, CONNECTION_WINDOW_BYTES));

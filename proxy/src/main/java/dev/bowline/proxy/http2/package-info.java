@@ -16,6 +16,8 @@
  *   <li>{@link dev.bowline.proxy.http2.FullMessageSplitter} and {@link
  *       dev.bowline.proxy.http2.EmptyBodyCoalescer}: keep the message shape the data path expects
  *       inbound, and send bodiless messages (gRPC Trailers-Only) as one HEADERS frame outbound.
+ *   <li>{@link dev.bowline.proxy.http2.FlushBatching}: one socket write for the frames its
+ *       streams flush while the event loop handles one batch of I/O.
  *   <li>{@link dev.bowline.proxy.http2.ConnectionWindow} and {@link
  *       dev.bowline.proxy.http2.StreamReading}: the connection window, and backpressure on streams.
  * </ul>
