@@ -10,7 +10,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -27,11 +26,10 @@ import java.util.function.Supplier;
  * and may close the channel for a graceful shutdown (GOAWAY, then close once the streams in flight
  * have ended or {@code drain_timeout} has passed).
  *
- * <p><b>Stream pipeline</b>: {@code Http2StreamFrameToHttpObjectCodec} (server side), {@link
- * FullMessageSplitter}, {@link ExtensionHeaderFilter}, {@link EmptyBodyCoalescer}, {@link
- * Http2StreamGuard}, then the handler the caller supplies for each stream, which sees a request
- * head and its contents as on HTTP/1.1 and writes its response the same way; trailers travel as
- * {@code LastHttpContent.trailingHeaders()}.
+ * <p><b>Stream pipeline</b>: {@link Http2StreamCodec} (server side), {@link Http2StreamGuard}, then
+ * the handler the caller supplies for each stream, which sees a request head and its contents as on
+ * HTTP/1.1 and writes its response the same way; trailers travel as {@code
+ * LastHttpContent.trailingHeaders()}.
  * Closing the stream channel ends the stream (with RST_STREAM if it is still open).
  *
  * <p><b>Hardening.</b>
@@ -157,10 +155,7 @@ public final class Http2Downstream {
               protected void initChannel(Http2StreamChannel stream) {
                 stream
                     .pipeline()
-                    .addLast("bowline-h2-stream-codec", new Http2StreamFrameToHttpObjectCodec(true))
-                    .addLast(FullMessageSplitter.NAME, FullMessageSplitter.INSTANCE)
-                    .addLast(ExtensionHeaderFilter.NAME, ExtensionHeaderFilter.INSTANCE)
-                    .addLast(EmptyBodyCoalescer.NAME, new EmptyBodyCoalescer())
+                    .addLast(Http2StreamCodec.NAME, new Http2StreamCodec(true))
                     .addLast(Http2StreamGuard.NAME, new Http2StreamGuard(normalizer, maxHeadersCount))
                     .addLast("bowline-h2-exchange", streamHandler.get());
               }

@@ -24,9 +24,8 @@ import java.util.Objects;
 /**
  * Vets the request of one downstream HTTP/2 stream before the data path sees it: the HTTP/2
  * counterpart of the HTTP/1 request guard, which the streams do not pass through. Sits on the
- * stream channel after {@code Http2StreamFrameToHttpObjectCodec}, {@link FullMessageSplitter} and
- * {@link ExtensionHeaderFilter}, so it receives a request head (without translation headers) and
- * then its contents.
+ * stream channel after {@link Http2StreamCodec}, so it receives a request head (without translation
+ * headers) and then its contents.
  *
  * <p>Checks, in order (each refusal is answered on the stream and the stream is then closed, which
  * resets it if the client is still sending; other streams of the connection are unaffected):

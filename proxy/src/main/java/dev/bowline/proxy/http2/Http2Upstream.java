@@ -8,7 +8,6 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 
 /**
  * The handlers of an upstream HTTP/2 connection and of its streams, for the connection pool.
@@ -22,9 +21,8 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * #STREAM_WINDOW_BYTES} bytes of window each (Envoy's edge values), replenished only as the data
  * path consumes, so a stalled downstream holds at most that much of a response in the proxy.
  *
- * <p><b>Stream</b> ({@link #addStreamHandlers}): {@code Http2StreamFrameToHttpObjectCodec} (client
- * side), {@link FullMessageSplitter}, {@link ExtensionHeaderFilter}, {@link EmptyBodyCoalescer},
- * then the pool's handler, which writes an HTTP/1-shaped request (head, contents, last content
+ * <p><b>Stream</b> ({@link #addStreamHandlers}): {@link Http2StreamCodec} (client side), then the
+ * pool's handler, which writes an HTTP/1-shaped request (head, contents, last content
  * with trailers) and reads the response the same way.
  *
  * <p><b>Threading.</b> Stateless; each call makes fresh per-channel handlers.
@@ -72,10 +70,7 @@ public final class Http2Upstream {
   /** Appends the stream handlers, then {@code handler}, to a new stream channel's pipeline. */
   public static void addStreamHandlers(ChannelPipeline pipeline, String name, ChannelHandler handler) {
     pipeline
-        .addLast("bowline-upstream-h2-stream-codec", new Http2StreamFrameToHttpObjectCodec(false))
-        .addLast(FullMessageSplitter.NAME, FullMessageSplitter.INSTANCE)
-        .addLast(ExtensionHeaderFilter.NAME, ExtensionHeaderFilter.INSTANCE)
-        .addLast(EmptyBodyCoalescer.NAME, new EmptyBodyCoalescer())
+        .addLast(Http2StreamCodec.NAME, new Http2StreamCodec(false))
         .addLast(name, handler);
   }
 

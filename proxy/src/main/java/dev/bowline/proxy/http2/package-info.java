@@ -13,9 +13,9 @@
  *       normalization, header count, authority, CONNECT), which HTTP/1's guard does on its own
  *       connections.
  *   <li>{@link dev.bowline.proxy.http2.Http2Upstream}: the client side for the connection pool.
- *   <li>{@link dev.bowline.proxy.http2.FullMessageSplitter} and {@link
- *       dev.bowline.proxy.http2.EmptyBodyCoalescer}: keep the message shape the data path expects
- *       inbound, and send bodiless messages (gRPC Trailers-Only) as one HEADERS frame outbound.
+ *   <li>{@link dev.bowline.proxy.http2.Http2StreamCodec}: a stream's frames to the message shape the
+ *       data path expects and back, sending bodiless messages (gRPC Trailers-Only) as one HEADERS
+ *       frame.
  *   <li>{@link dev.bowline.proxy.http2.FlushBatching}: one socket write for the frames its
  *       streams flush while the event loop handles one batch of I/O.
  *   <li>{@link dev.bowline.proxy.http2.ConnectionWindow} and {@link
