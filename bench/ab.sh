@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# A/B of two Bowline builds on HTTP/1.1 throughput, alternating: A, B, A, B.
+# A/B of two Bowline builds on closed-loop throughput, alternating: A, B, A, B.
 #
-#   bench/ab-h1.sh A.tar.gz B.tar.gz [--pairs 2] [--runs 3] [--duration 15] [--warmup 30]
+#   bench/ab.sh A.tar.gz B.tar.gz [--h2] [--pairs 2] [--runs 3] [--duration 15] [--warmup 30]
 #
 # Each build is unpacked afresh and run as `bin/bowline proxy --concurrency 1` pinned to core 1,
-# with the benchmark's JAVA_OPTS, in front of a one-worker nginx upstream (256-byte body) on core 0;
-# `wrk -t1 -c50` on core 0 warms it up, then measures it --runs times. Needs nginx, wrk, curl and
-# taskset (bench/run.sh installs them). Prints one line of req/s per build and pair. A data-path
-# change shows here within minutes; bench/run.sh remains the reference against nginx and haproxy.
+# with the benchmark's JAVA_OPTS, in front of a one-worker nginx upstream (256-byte body) on core 0.
+# The load runs on core 0: HTTP/1.1 with `wrk -t1 -c50`, or with --h2 h2c with prior knowledge
+# with `h2load -c16 -m10` (bench/run.sh's HTTP/2 phase). It warms the proxy up, then measures it
+# --runs times. Needs nginx, wrk, h2load, curl and taskset (bench/run.sh installs them). Prints one
+# line of req/s per build and pair. A data-path change shows here within minutes; bench/run.sh
+# remains the reference against nginx and haproxy.
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n 2,12p "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n 2,13p "$0"; exit 2; }
 a=$(readlink -f "$1"); b=$(readlink -f "$2"); shift 2
-pairs=2 runs=3 duration=15 warmup=30
+pairs=2 runs=3 duration=15 warmup=30 h2=false
 while [ $# -gt 0 ]; do
   case "$1" in
+    --h2) h2=true; shift ;;
     --pairs) pairs=$2; shift 2 ;; --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;; --warmup) warmup=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -46,6 +49,13 @@ print(bench.BOOTSTRAP.format(admin=sys.argv[2], port=sys.argv[3], upstream=sys.a
   "$(dirname "$0")" "$admin" "$listener" "$up" > "$work/bootstrap.yaml"
 taskset -c 0 nginx -c "$work/upstream.conf" & pids+=($!)
 
+load() { # seconds: prints req/s
+  if $h2; then
+    taskset -c 0 h2load -c16 -m10 -D "$1" "http://127.0.0.1:$listener/" | awk '/^finished in/{printf "%.0f", $4}'
+  else
+    taskset -c 0 wrk -t1 -c50 -d"$1s" "http://127.0.0.1:$listener/" | awk '/Requests\/sec/{printf "%.0f", $2}'
+  fi
+}
 measure() { # label tarball
   rm -rf "$work/bowline" && mkdir "$work/bowline" && tar xzf "$2" -C "$work/bowline" --strip-components=1
   JAVA_OPTS="-XX:+UseSerialGC -Xms16m -Xmx64m -XX:ReservedCodeCacheSize=32m -Xss256k -XX:TrimNativeHeapInterval=10000" \
@@ -53,10 +63,10 @@ measure() { # label tarball
     --concurrency 1 --drain-time PT1S > "$work/bowline.log" 2>&1 &
   local pid=$!; pids+=($pid)
   for _ in $(seq 600); do curl -sf -o /dev/null "http://127.0.0.1:$admin/ready" && break; sleep 0.05; done
-  taskset -c 0 wrk -t1 -c50 -d"${warmup}s" "http://127.0.0.1:$listener/" > /dev/null
+  load "$warmup" > /dev/null
   local line="$1"
   for _ in $(seq "$runs"); do
-    line="$line $(taskset -c 0 wrk -t1 -c50 -d"${duration}s" "http://127.0.0.1:$listener/" | awk '/Requests\/sec/{printf "%.0f", $2}')"
+    line="$line $(load "$duration")"
   done
   echo "$line req/s"
   kill "$pid"; wait "$pid" 2>/dev/null || true
