@@ -8,10 +8,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code bin/bowline proxy} starts the JVM with the compiler thresholds for start-up; other
- * commands, {@code BOWLINE_PROXY_JIT=default} and {@code JAVA_OPTS} keep or set their own.
+ * {@code bin/bowline proxy} starts the JVM with the compiler thresholds for start-up and without
+ * Netty's buffer leak detection; other commands, {@code BOWLINE_PROXY_JIT=default} and {@code
+ * JAVA_OPTS} keep or set their own.
  */
 class ProxyJitIT {
+
+  private static final Pattern LEAK_LEVEL =
+      Pattern.compile("io\\.netty\\.leakDetection\\.level = (\\w+)");
 
   private static final Pattern TIER4 = Pattern.compile("intx Tier4InvocationThreshold\\s+=\\s+(\\d+)");
 
@@ -30,6 +34,26 @@ class ProxyJitIT {
             tier4(d.launch(Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:Tier4InvocationThreshold=7000",
                 "BOWLINE_CDS", "off"), "bowline", "proxy", "--help")))
         .as("JAVA_OPTS wins").isEqualTo(7000);
+  }
+
+  @Test
+  void theProxyRunsWithoutBufferLeakDetectionUnlessTold() throws Exception {
+    Distribution d = Distribution.unpack("proxy-leaks");
+    Map<String, String> show = Map.of("JAVA_OPTS", "-XshowSettings:properties", "BOWLINE_CDS", "off");
+
+    assertThat(leakLevel(d.launch(show, "bowline", "proxy", "--help"))).isEqualTo("disabled");
+    assertThat(leakLevel(d.launch(show, "bowline", "version"))).as("not the proxy").isNull();
+    assertThat(
+            leakLevel(d.launch(Map.of("JAVA_OPTS",
+                "-XshowSettings:properties -Dio.netty.leakDetection.level=paranoid", "BOWLINE_CDS", "off"),
+                "bowline", "proxy", "--help")))
+        .as("JAVA_OPTS wins").isEqualTo("paranoid");
+  }
+
+  private static String leakLevel(Distribution.Result result) {
+    assertThat(result.exitCode()).as(result.stderr()).isZero();
+    Matcher m = LEAK_LEVEL.matcher(result.stderr() + result.stdout());
+    return m.find() ? m.group(1) : null;
   }
 
   private static int tier4(Distribution.Result result) {
