@@ -232,6 +232,11 @@ public final class Http2StreamCodec extends ChannelDuplexHandler {
       all.finish(promise);
       return;
     }
+    if (msg instanceof HttpMessage head) {
+      // An informational head (103 Early Hints): its own HEADERS frame, the stream goes on.
+      ctx.write(new DefaultHttp2HeadersFrame(toHttp2Headers(head), false), promise);
+      return;
+    }
     if (msg instanceof LastHttpContent last) {
       PromiseCombiner all = new PromiseCombiner(ctx.executor());
       // A last content that follows a head always ends the stream, if only with an empty DATA frame.

@@ -191,6 +191,24 @@ class Http2StreamCodecTest {
   }
 
   @Test
+  void anInformationalHeadIsItsOwnHeadersFrameBeforeTheResponse() {
+    channel = new EmbeddedChannel(new Http2StreamCodec(true));
+    HttpResponse hints = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(103));
+    hints.headers().set("link", "</style.css>; rel=preload");
+    ChannelFuture hintsWritten = channel.write(hints);
+    channel.write(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
+    channel.writeAndFlush(new DefaultLastHttpContent());
+
+    Http2HeadersFrame first = channel.readOutbound();
+    assertThat(first.headers().status().toString()).isEqualTo("103");
+    assertThat(first.isEndStream()).isFalse();
+    assertThat(hintsWritten.isSuccess()).isTrue();
+    Http2HeadersFrame response = channel.readOutbound();
+    assertThat(response.headers().status().toString()).isEqualTo("200");
+    assertThat(response.isEndStream()).isTrue();
+  }
+
+  @Test
   void aFullResponseWithABodyIsHeadersThenData() {
     channel = new EmbeddedChannel(new Http2StreamCodec(true));
     ByteBuf body = Unpooled.copiedBuffer("full", StandardCharsets.US_ASCII);
