@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * the data path.
  *
  * <p><b>Connection pipeline</b> (added by {@link #addTo}): {@link FlushBatching} (the streams'
- * flushes gathered into one socket write), {@link Http2FrameCodec} ({@value #FRAME_CODEC}), {@link Http2MultiplexHandler} ({@value #MULTIPLEX}) and, until it has acted,
- * {@link ConnectionWindow}. The caller appends its own connection-level handler after them; it
+ * flushes gathered into one socket write), {@link Http2FrameCodec} ({@value #FRAME_CODEC}), {@link
+ * Http2MultiplexHandler} ({@value #MULTIPLEX}) and, until it has acted, {@link ConnectionWindow}.
+ * The caller appends its own connection-level handler after them; it
  * receives the connection frames the multiplexer passes up (SETTINGS, PING, GOAWAY: release them)
  * and may close the channel for a graceful shutdown (GOAWAY, then close once the streams in flight
  * have ended or {@code drain_timeout} has passed).

@@ -15,9 +15,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The socket transport: Linux's native epoll where it loads (its handler wrapped by {@link
- * EpollRegistrationKeeper}), NIO elsewhere. One choice per process;
- * listeners and upstream connections share its event loops so a request and its upstream
- * connection stay on one thread.
+ * EpollRegistrationKeeper}), NIO elsewhere. One choice per process; listeners and upstream
+ * connections share its event loops so a request and its upstream connection stay on one thread.
  *
  * @param name {@code epoll} or {@code nio}
  * @param ioHandlerFactory makes event-loop I/O handlers
