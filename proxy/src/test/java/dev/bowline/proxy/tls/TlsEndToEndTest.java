@@ -39,6 +39,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
@@ -612,6 +613,9 @@ class TlsEndToEndTest {
       throws Exception {
     InetSocketAddress address = (InetSocketAddress) server.localAddress();
     StringBuffer received = new StringBuffer();
+    // Kept from the initializer: a handshake that fails fast closes the channel, and a closed
+    // channel's pipeline no longer holds its handlers by the time connect() returns.
+    AtomicReference<SslHandler> handler = new AtomicReference<>();
     Channel channel =
         new Bootstrap()
             .group(group)
@@ -620,8 +624,9 @@ class TlsEndToEndTest {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    handler.set(tls.newHandler(ch.alloc(), peerHost, address.getPort()));
                     ch.pipeline()
-                        .addLast(tls.newHandler(ch.alloc(), peerHost, address.getPort()))
+                        .addLast(handler.get())
                         .addLast(
                             new ChannelInboundHandlerAdapter() {
                               @Override
@@ -641,7 +646,7 @@ class TlsEndToEndTest {
             .connect(address)
             .sync()
             .channel();
-    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    SslHandler ssl = handler.get();
     assertThat(ssl.handshakeFuture().await(CLIENT_TIMEOUT.toMillis())).isTrue();
     assertThat(channel.closeFuture().await(CLIENT_TIMEOUT.toMillis())).isTrue();
     return new ClientRun(
