@@ -37,9 +37,4 @@ final class NestedJarPluginLoader extends JarPluginLoader {
     loader.addFile(pluginPath.toFile());
     return loader;
   }
-
-  @Override
-  protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor descriptor) {
-    return new HostFirstPluginClassLoader(pluginManager, descriptor, getClass().getClassLoader());
-  }
 }

@@ -88,6 +88,9 @@ public final class Http2StreamCodec extends ChannelDuplexHandler {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    if (server) {
+      return; // only requests carry :scheme, and only the upstream side writes them
+    }
     Channel channel = ctx.channel();
     Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
     if (connection.pipeline().get(SslHandler.class) != null) {

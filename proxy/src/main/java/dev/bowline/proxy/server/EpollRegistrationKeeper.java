@@ -51,7 +51,7 @@ final class EpollRegistrationKeeper {
   }
 
   /** The interest set to submit in place of {@code ops}. */
-  static IoOps kept(IoOps ops) {
+  private static IoOps kept(IoOps ops) {
     return ops instanceof EpollIoOps epoll && epoll.value() == EpollIoOps.NONE.value()
         ? EpollIoOps.EPOLLET
         : ops;
