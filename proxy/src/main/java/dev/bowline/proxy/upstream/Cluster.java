@@ -155,10 +155,21 @@ public final class Cluster {
    * Waits, at most {@code nanos}, until every host of a health-checked cluster had its first
    * check (Envoy warms such clusters before using them).
    *
+   * <p>The results are in the picker and the membership gauges when this returns true: the
+   * rebuild their changes asked the control thread for may not have run yet, so this rebuilds
+   * itself ({@link #rebuild()} is synchronized and idempotent).
+   *
    * @return whether they all had (always true without health checks)
    */
   boolean awaitFirstHealthChecks(long nanos) throws InterruptedException {
-    return checker == null || checker.awaitFirstChecks(nanos);
+    if (checker == null) {
+      return true;
+    }
+    if (!checker.awaitFirstChecks(nanos)) {
+      return false;
+    }
+    rebuild();
+    return true;
   }
 
   /** Stops health checking and outlier detection; the cluster was removed or replaced. */

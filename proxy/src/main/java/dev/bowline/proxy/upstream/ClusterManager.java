@@ -136,6 +136,15 @@ public final class ClusterManager implements AutoCloseable {
         Optional.empty());
   }
 
+  /** As above, with the health runtime given (tests that need to hold its control thread). */
+  ClusterManager(
+      FactoryRegistry<LoadBalancerFactory<?>> balancers,
+      Function<NamedFactory<?>, PluginContext> contexts,
+      MetricRegistry metrics,
+      HealthRuntime health) {
+    this(balancers, contexts, metrics, InetAddress::getAllByName, health, Optional.empty());
+  }
+
   private ClusterManager(
       FactoryRegistry<LoadBalancerFactory<?>> balancers,
       Function<NamedFactory<?>, PluginContext> contexts,
