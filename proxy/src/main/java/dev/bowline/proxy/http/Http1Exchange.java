@@ -2,7 +2,6 @@ package dev.bowline.proxy.http;
 
 import dev.bowline.proxy.filter.LocalReply;
 import dev.bowline.proxy.filter.RouteFilterStage;
-import dev.bowline.proxy.http.hardening.Http1Hardening;
 import dev.bowline.proxy.http2.StreamReading;
 import dev.bowline.proxy.route.RetryPolicy;
 import dev.bowline.proxy.tls.PeerIdentity;
@@ -15,9 +14,6 @@ import dev.bowline.spi.lb.PickContext;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -67,9 +63,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class Http1Exchange implements AccessLogFormat.Entry {
 
-  private final Http1ServerConnection connection;
+  private final Downstream downstream;
   private final HttpConnectionManager manager;
-  private final ChannelHandlerContext ctx;
   private final HttpRequest request;
   private final boolean downstreamKeepAlive;
   private final boolean headRequest;
@@ -116,14 +111,9 @@ final class Http1Exchange implements AccessLogFormat.Entry {
   private long bytesReceived;
   private long bytesSent;
 
-  Http1Exchange(
-      Http1ServerConnection connection,
-      HttpConnectionManager manager,
-      ChannelHandlerContext ctx,
-      HttpRequest request) {
-    this.connection = connection;
+  Http1Exchange(Downstream downstream, HttpConnectionManager manager, HttpRequest request) {
+    this.downstream = downstream;
     this.manager = manager;
-    this.ctx = ctx;
     this.request = request;
     this.downstreamKeepAlive = HttpUtil.isKeepAlive(request);
     this.headRequest = HttpMethod.HEAD.equals(request.method());
@@ -150,8 +140,8 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     filterRun =
         new FilterRun(
             manager.filters(),
-            new FilterRequestHead(request, connection.scheme()),
-            ctx.channel().eventLoop(),
+            new FilterRequestHead(request, downstream.scheme()),
+            downstream.eventLoop(),
             new FilterRun.Outcome() {
               @Override
               public void continueToRouter() {
@@ -172,7 +162,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
 
   /** Routes the request (after the filters) and forwards or answers it. */
   private void route() {
-    RouteDecision decision = manager.router().decide(request, ctx.channel(), connection.scheme());
+    RouteDecision decision = manager.router().decide(request, downstream.connection(), downstream.scheme());
     if (decision instanceof RouteDecision.NoRoute) {
       manager.stats().noRoute.increment();
       respondLocally(HttpResponseStatus.NOT_FOUND.code(), "", null, ResponseFlags.NO_ROUTE, RouteDecision.HeaderEdits.NONE);
@@ -184,7 +174,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     if (routeFilters != null) {
       // ends in act(decision), or a reply
       routeFilters.start(
-          new RouteFilterRequest(request, ctx.channel(), connection.scheme(),
+          new RouteFilterRequest(request, downstream.connection(), downstream.scheme(),
               manager.config().useRemoteAddress(), manager.config().xffNumTrustedHops()),
           routeFilterExchange(decision));
       return;
@@ -197,12 +187,12 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     return new RouteFilterStage.Exchange() {
       @Override
       public ScheduledExecutorService eventLoop() {
-        return ctx.channel().eventLoop();
+        return downstream.eventLoop();
       }
 
       @Override
       public void pauseRequestBody() {
-        connection.pauseReading();
+        downstream.pauseReading();
       }
 
       @Override
@@ -246,7 +236,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     }
     admitted = true;
     if (!forward.hashPolicy().isEmpty()) {
-      hashing = new RequestHashContext(forward.hashPolicy(), request, ctx.channel(), connection.scheme());
+      hashing = new RequestHashContext(forward.hashPolicy(), request, downstream.connection(), downstream.scheme());
     }
     ClusterHost host = cluster.pick(hashing != null ? hashing : PickContext.NONE);
     if (host == null) {
@@ -268,7 +258,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     if (HttpUtil.is100ContinueExpected(request)) {
       // As Envoy does by default: answer 100 Continue here and do not ask the upstream.
       request.headers().remove(HttpHeaderNames.EXPECT);
-      ctx.writeAndFlush(
+      downstream.writeAndFlush(
           new io.netty.handler.codec.http.DefaultFullHttpResponse(
               HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
     }
@@ -296,7 +286,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
             request,
             manager.clusters(),
             manager.shadowStats(),
-            ctx.channel().eventLoop(),
+            downstream.eventLoop(),
             manager.connector(),
             forward.timeout().toMillis(),
             bufferLimitBytes());
@@ -370,8 +360,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
    * connection's write high-water mark (for an HTTP/2 stream, its connection's).
    */
   private long bufferLimitBytes() {
-    Channel downstream = connection.isStream() ? ctx.channel().parent() : ctx.channel();
-    return downstream.config().getWriteBufferHighWaterMark();
+    return downstream.connection().config().getWriteBufferHighWaterMark();
   }
 
   /** The body outgrew the buffer: this request is not retried any more (Envoy counts it so). */
@@ -398,7 +387,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     routeTimerStarted = true;
     long timeoutMs = forward.timeout().toMillis();
     if (timeoutMs > 0) {
-      connection.routeTimer().set(TimeUnit.MILLISECONDS.toNanos(timeoutMs), routeTimedOut);
+      downstream.routeTimer().set(TimeUnit.MILLISECONDS.toNanos(timeoutMs), routeTimedOut);
     }
   }
 
@@ -410,7 +399,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     }
     attempt = new UpstreamAttempt(this, host);
     holdBody();
-    cluster.pool(ctx.channel().eventLoop(), manager.connector()).acquire(host, attempt);
+    cluster.pool(downstream.eventLoop(), manager.connector()).acquire(host, attempt);
   }
 
   /**
@@ -421,7 +410,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
    */
   private void holdBody() {
     if (bodyExpected && !requestComplete) {
-      connection.pauseReading();
+      downstream.pauseReading();
     }
   }
 
@@ -433,7 +422,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
   private void prepareRequestHeaders() {
     HttpHeaders h = request.headers();
     upgradeRequested =
-        !connection.isStream()
+        !downstream.isHttp2()
             && request.protocolVersion().equals(HttpVersion.HTTP_1_1)
             && HopByHopHeaders.isWebSocketUpgrade(h);
     upgradeProtocol = upgradeRequested ? h.get(HttpHeaderNames.UPGRADE) : null;
@@ -448,17 +437,17 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       h.remove("x-envoy-expected-rq-timeout-ms");
       h.remove("x-envoy-upstream-service-time");
       h.remove("x-envoy-original-path");
-      InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+      InetSocketAddress peer = (InetSocketAddress) downstream.connection().remoteAddress();
       String client = peer.getAddress().getHostAddress();
       String xff = h.get("x-forwarded-for");
       h.set("x-forwarded-for", xff == null || xff.isBlank() ? client : xff + ", " + client);
-      h.set("x-forwarded-proto", connection.scheme());
+      h.set("x-forwarded-proto", downstream.scheme());
       h.set("x-envoy-external-address", client);
     } else if (!h.contains("x-forwarded-proto")) {
-      h.set("x-forwarded-proto", connection.scheme());
+      h.set("x-forwarded-proto", downstream.scheme());
     }
     ClientCertHeader.apply(
-        h, manager.config().clientCertForwarding(), PeerIdentity.of(ctx.channel()));
+        h, manager.config().clientCertForwarding(), PeerIdentity.of(downstream.connection()));
     if (manager.config().generateRequestId() && !h.contains("x-request-id")) {
       h.set("x-request-id", RequestIds.next());
     }
@@ -518,7 +507,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     if (requestComplete) {
       attemptRequestSent();
     } else if (up.isWritable()) {
-      this.connection.resumeReading();
+      downstream.resumeReading();
     }
   }
 
@@ -528,7 +517,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     sent.connection().requestSent();
     long perTryMs = perTryTimeoutMillis();
     if (perTryMs > 0 && !responseStarted && !done && attempt == sent) {
-      sent.startPerTryTimer(ctx.channel().eventLoop(), perTryMs, () -> onPerTryTimeout(sent));
+      sent.startPerTryTimer(downstream.eventLoop(), perTryMs, () -> onPerTryTimeout(sent));
     }
   }
 
@@ -581,8 +570,8 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     UpstreamAttempt failed = attempt;
     attempt = null;
     failed.end(true, true);
-    connection.pauseReading();
-    backOff = ctx.channel().eventLoop().schedule(this::retryNow, retry.nextBackOffMicros(), TimeUnit.MICROSECONDS);
+    downstream.pauseReading();
+    backOff = downstream.eventLoop().schedule(this::retryNow, retry.nextBackOffMicros(), TimeUnit.MICROSECONDS);
   }
 
   private void retryNow() {
@@ -638,7 +627,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     if (filterRun != null) {
       filterRun.onResponse(response);
     }
-    closeAfterResponse = !downstreamKeepAlive || connection.closesAfterExchange();
+    closeAfterResponse = !downstreamKeepAlive || downstream.closesAfterExchange();
     if (bodyAllowed && !lengthKnown) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !closeAfterResponse) {
         HttpUtil.setTransferEncodingChunked(response, true);
@@ -656,7 +645,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     responseHeaders = h;
     cluster.countResponse(responseCode);
     manager.stats().countResponse(responseCode);
-    ctx.write(response);
+    downstream.write(response);
   }
 
   /**
@@ -667,7 +656,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
    * timeout stops here; the request counts as finished (and is logged) when the tunnel closes.
    */
   private void switchProtocols(HttpResponse response) {
-    connection.routeTimer().clear(routeTimedOut);
+    downstream.routeTimer().clear(routeTimedOut);
     HttpHeaders h = response.headers();
     String protocol = h.get(HttpHeaderNames.UPGRADE, upgradeProtocol);
     HopByHopHeaders.strip(h);
@@ -688,10 +677,10 @@ final class Http1Exchange implements AccessLogFormat.Entry {
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(), Unpooled.EMPTY_BUFFER);
     switching.headers().set(h);
     // Encoded synchronously: the bytes are in the outbound buffer before the codec goes.
-    ctx.writeAndFlush(switching).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    downstream.writeAndFlush(switching).addListener(closeOnFailure());
 
     UpstreamConnection upstream = attempt.connection();
-    Channel down = ctx.channel();
+    Channel down = downstream.connection();
     Channel up = upstream.channel();
     WebSocketTunnel tunnel =
         new WebSocketTunnel(down, up, new WebSocketTunnel.Listener() {
@@ -710,22 +699,8 @@ final class Http1Exchange implements AccessLogFormat.Entry {
             finishTunnel();
           }
         });
-    // A tunnel ends with either side's close, as before the upgrade half-close was allowed for.
-    down.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-    ChannelPipeline p = down.pipeline();
-    p.addLast("bowline-tunnel", tunnel.downstreamSide());
     upstream.startTunnel(tunnel.upstreamSide());
-    if (p.get(Http1ConnectionTimers.NAME) != null) {
-      p.remove(Http1ConnectionTimers.NAME);
-    }
-    if (p.get(Http1Hardening.GUARD_NAME) != null) {
-      p.remove(Http1Hardening.GUARD_NAME);
-    }
-    p.remove(connection);
-    if (p.get(Http1Hardening.CODEC_NAME) != null) {
-      // Last: bytes the decoder still holds are handed on, to the tunnel.
-      p.remove(Http1Hardening.CODEC_NAME);
-    }
+    downstream.becomeTunnel(tunnel.downstreamSide());
     tunnel.start();
   }
 
@@ -753,16 +728,16 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     bytesSent += content.content().readableBytes();
     boolean last = content instanceof LastHttpContent;
     if (!last) {
-      ctx.write(content);
-      if (!ctx.channel().isWritable()) {
+      downstream.write(content);
+      if (!downstream.isWritable()) {
         StreamReading.pause(current.connection().channel());
       }
-      ctx.flush();
+      downstream.flush();
       return;
     }
-    ctx.writeAndFlush(content).addListener(f -> {
+    downstream.writeAndFlush(content).addListener(f -> {
       if (closeAfterResponse) {
-        ctx.close();
+        downstream.close();
       }
     });
     finish(false);
@@ -796,7 +771,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       responseFlags = ResponseFlags.UPSTREAM_CONNECTION_TERMINATION;
       closeAfterResponse = true;
       finish(true);
-      ctx.close();
+      downstream.close();
     }
   }
 
@@ -815,9 +790,9 @@ final class Http1Exchange implements AccessLogFormat.Entry {
   /** The current try's connection can take more (true) or wants the body to pause (false). */
   void onAttemptWritabilityChanged(boolean writable) {
     if (writable && !requestComplete) {
-      connection.resumeReading();
+      downstream.resumeReading();
     } else if (!writable) {
-      connection.pauseReading();
+      downstream.pauseReading();
     }
   }
 
@@ -857,7 +832,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       responseFlags = ResponseFlags.UPSTREAM_REQUEST_TIMEOUT;
       closeAfterResponse = true;
       finish(true);
-      ctx.close();
+      downstream.close();
     }
   }
 
@@ -889,15 +864,29 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     responseHeaders = h;
     // An unread request body would be taken for the next request: close unless it is complete.
     closeAfterResponse =
-        !downstreamKeepAlive || connection.closesAfterExchange() || (!requestComplete && bodyExpected);
+        !downstreamKeepAlive || downstream.closesAfterExchange() || (!requestComplete && bodyExpected);
     if (closeAfterResponse) {
       h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     manager.stats().countResponse(status);
     bytesSent += bytes.length;
     boolean close = closeAfterResponse;
-    ctx.writeAndFlush(response).addListener(close ? ChannelFutureListener.CLOSE : ChannelFutureListener.CLOSE_ON_FAILURE);
+    downstream.writeAndFlush(response).addListener(close ? closeWhenWritten() : closeOnFailure());
     finish(status >= 500);
+  }
+
+  /** Closes the downstream (the connection, or just the stream) once a write is done. */
+  private ChannelFutureListener closeWhenWritten() {
+    return f -> downstream.close();
+  }
+
+  /** Closes the downstream (the connection, or just the stream) if a write failed. */
+  private ChannelFutureListener closeOnFailure() {
+    return f -> {
+      if (!f.isSuccess()) {
+        downstream.close();
+      }
+    };
   }
 
   private void finish(boolean failed) {
@@ -906,7 +895,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
     }
     done = true;
     endNanos = System.nanoTime();
-    connection.routeTimer().clear(routeTimedOut);
+    downstream.routeTimer().clear(routeTimedOut);
     if (backOff != null) {
       backOff.cancel(false);
       backOff = null;
@@ -933,7 +922,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
       cluster.finishRequest();
     }
     manager.accessLog().log(this);
-    connection.exchangeFinished(this, closeAfterResponse);
+    downstream.exchangeFinished(this, closeAfterResponse);
   }
 
   // Access-log fields (AccessLogFormat.Entry).
@@ -969,7 +958,7 @@ final class Http1Exchange implements AccessLogFormat.Entry {
 
   @Override
   public String protocol() {
-    return connection.isStream() ? "HTTP/2" : request.protocolVersion().text();
+    return downstream.isHttp2() ? "HTTP/2" : request.protocolVersion().text();
   }
 
   @Override
@@ -1007,17 +996,17 @@ final class Http1Exchange implements AccessLogFormat.Entry {
 
   @Override
   public String downstreamRemoteAddress() {
-    return String.valueOf(ctx.channel().remoteAddress());
+    return String.valueOf(downstream.connection().remoteAddress());
   }
 
   @Override
   public String downstreamPeerUriSan() {
-    return PeerIdentity.of(ctx.channel()).map(p -> String.join(",", p.uriSans())).orElse(null);
+    return PeerIdentity.of(downstream.connection()).map(p -> String.join(",", p.uriSans())).orElse(null);
   }
 
   @Override
   public String downstreamLocalUriSan() {
-    return SessionUriSans.local(ctx.channel());
+    return SessionUriSans.local(downstream.connection());
   }
 
   @Override

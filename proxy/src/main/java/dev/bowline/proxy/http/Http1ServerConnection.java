@@ -1,14 +1,22 @@
 package dev.bowline.proxy.http;
 
 import dev.bowline.proxy.http.hardening.GuardLocalReply;
+import dev.bowline.proxy.http.hardening.Http1Hardening;
 import dev.bowline.proxy.http2.StreamReading;
 import dev.bowline.proxy.timer.DeadlineTimer;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
@@ -32,7 +40,7 @@ import java.util.ArrayDeque;
  *
  * <p><b>Threading.</b> One instance per connection (or stream), confined to its event loop.
  */
-public final class Http1ServerConnection extends ChannelDuplexHandler {
+public final class Http1ServerConnection extends ChannelDuplexHandler implements Downstream {
 
   private final HttpConnectionManager manager;
   private final Http1ConnectionTimers timers;
@@ -72,26 +80,87 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
     return new Http1ServerConnection(manager, scheme, true, null);
   }
 
-  String scheme() {
+  @Override
+  public String scheme() {
     return scheme;
   }
 
-  /** Whether this serves one HTTP/2 stream rather than an HTTP/1 connection. */
-  boolean isStream() {
+  @Override
+  public boolean isHttp2() {
     return stream;
   }
 
-  /**
-   * Whether the connection closes once the current exchange is done: the listener drains, or the
-   * client's input ended and no request received is left after this one.
-   */
-  boolean closesAfterExchange() {
+  @Override
+  public Channel connection() {
+    return stream ? ctx.channel().parent() : ctx.channel();
+  }
+
+  @Override
+  public EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  @Override
+  public boolean closesAfterExchange() {
     return (inputShutdown && waiting.isEmpty()) || manager.isDraining();
   }
 
   /** The route timeout of the exchanges on this connection, one at a time. */
-  DeadlineTimer routeTimer() {
+  @Override
+  public DeadlineTimer routeTimer() {
     return routeTimer;
+  }
+
+  @Override
+  public void write(HttpObject msg) {
+    ctx.write(msg);
+  }
+
+  @Override
+  public ChannelFuture writeAndFlush(HttpObject msg) {
+    return ctx.writeAndFlush(msg);
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public void close() {
+    ctx.close();
+  }
+
+  @Override
+  public boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  /**
+   * Downstream, the slow-client timers, the HTTP codec, the guard and this handler leave the
+   * pipeline (the codec hands on any bytes it had buffered, to the tunnel); a tunnel ends with
+   * either side's close.
+   */
+  @Override
+  public void becomeTunnel(ChannelHandler tunnelSide) {
+    if (stream) {
+      throw new UnsupportedOperationException("an HTTP/2 stream cannot become a tunnel");
+    }
+    Channel down = ctx.channel();
+    down.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+    ChannelPipeline p = down.pipeline();
+    p.addLast("bowline-tunnel", tunnelSide);
+    if (p.get(Http1ConnectionTimers.NAME) != null) {
+      p.remove(Http1ConnectionTimers.NAME);
+    }
+    if (p.get(Http1Hardening.GUARD_NAME) != null) {
+      p.remove(Http1Hardening.GUARD_NAME);
+    }
+    p.remove(this);
+    if (p.get(Http1Hardening.CODEC_NAME) != null) {
+      // Last: bytes the decoder still holds are handed on, to the tunnel.
+      p.remove(Http1Hardening.CODEC_NAME);
+    }
   }
 
   @Override
@@ -132,7 +201,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
       if (timers != null) {
         timers.requestHeadReceived();
       }
-      current = new Http1Exchange(this, manager, ctx, request);
+      current = new Http1Exchange(this, manager, request);
       currentRequestComplete = msg instanceof LastHttpContent;
       current.start();
       if (msg instanceof HttpContent content && current != null) {
@@ -162,8 +231,8 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
     ctx.fireChannelReadComplete();
   }
 
-  /** Called by the exchange when its response is complete (or it failed). */
-  void exchangeFinished(Http1Exchange exchange, boolean close) {
+  @Override
+  public void exchangeFinished(Http1Exchange exchange, boolean close) {
     if (exchange != current) {
       return;
     }
@@ -214,11 +283,13 @@ public final class Http1ServerConnection extends ChannelDuplexHandler {
     }
   }
 
-  void pauseReading() {
+  @Override
+  public void pauseReading() {
     StreamReading.pause(ctx.channel());
   }
 
-  void resumeReading() {
+  @Override
+  public void resumeReading() {
     if (!closing && waiting.isEmpty()) {
       StreamReading.resume(ctx.channel());
     }
