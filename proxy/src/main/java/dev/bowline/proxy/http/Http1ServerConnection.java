@@ -27,10 +27,7 @@ import java.util.ArrayDeque;
  * (pipelined requests wait their turn with reading paused), and controls reading for
  * backpressure: the connection reads only while the current request's upstream can take more.
  *
- * <p><b>On an HTTP/2 stream</b> ({@link #forStream}) the same handler serves the one request of a
- * stream channel: the stream carries a single exchange, reading pauses and resumes the stream's
- * flow-control window, closing the channel ends (or resets) the stream, and the connection-level
- * duties (connection counter, drain) belong to the HTTP/2 connection instead.
+ * <p>HTTP/2 streams run the same exchange through {@link Http2StreamDownstream}.
  *
  * <p><b>Half-close.</b> A client may shut down its side after its last request (HTTP/1.0 tools,
  * {@code wget} from BusyBox) and still wait for the answer: the connection is opened with half
@@ -38,14 +35,13 @@ import java.util.ArrayDeque;
  * the connection closes. A request whose body the end of input cuts short is aborted (downstream
  * terminated). This is nginx's behavior; Envoy instead closes at once.
  *
- * <p><b>Threading.</b> One instance per connection (or stream), confined to its event loop.
+ * <p><b>Threading.</b> One instance per connection, confined to its event loop.
  */
 public final class Http1ServerConnection extends ChannelDuplexHandler implements Downstream {
 
   private final HttpConnectionManager manager;
   private final Http1ConnectionTimers timers;
   private final String scheme;
-  private final boolean stream;
   private final ArrayDeque<Object> waiting = new ArrayDeque<>();
   private ChannelHandlerContext ctx;
   private Http1Exchange current;
@@ -59,25 +55,14 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
    * @param scheme {@code https} on a TLS connection, else {@code http}
    */
   public Http1ServerConnection(HttpConnectionManager manager, String scheme) {
-    this(manager, scheme, false, null);
+    this(manager, scheme, null);
   }
 
   /** An HTTP/1 connection whose slow-client timers are told when requests start and end. */
   Http1ServerConnection(HttpConnectionManager manager, String scheme, Http1ConnectionTimers timers) {
-    this(manager, scheme, false, timers);
-  }
-
-  private Http1ServerConnection(
-      HttpConnectionManager manager, String scheme, boolean stream, Http1ConnectionTimers timers) {
     this.manager = manager;
     this.scheme = scheme;
-    this.stream = stream;
     this.timers = timers;
-  }
-
-  /** The handler for one HTTP/2 stream channel of a downstream HTTP/2 connection. */
-  static Http1ServerConnection forStream(HttpConnectionManager manager, String scheme) {
-    return new Http1ServerConnection(manager, scheme, true, null);
   }
 
   @Override
@@ -87,12 +72,12 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
 
   @Override
   public boolean isHttp2() {
-    return stream;
+    return false;
   }
 
   @Override
   public Channel connection() {
-    return stream ? ctx.channel().parent() : ctx.channel();
+    return ctx.channel();
   }
 
   @Override
@@ -143,9 +128,6 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
    */
   @Override
   public void becomeTunnel(ChannelHandler tunnelSide) {
-    if (stream) {
-      throw new UnsupportedOperationException("an HTTP/2 stream cannot become a tunnel");
-    }
     Channel down = ctx.channel();
     down.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
     ChannelPipeline p = down.pipeline();
@@ -167,9 +149,7 @@ public final class Http1ServerConnection extends ChannelDuplexHandler implements
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.routeTimer = new DeadlineTimer(ctx.executor());
-    if (!stream) {
-      manager.stats().connections.increment();
-    }
+    manager.stats().connections.increment();
   }
 
   /** Removed when the connection becomes a WebSocket tunnel: nothing held may leak. */

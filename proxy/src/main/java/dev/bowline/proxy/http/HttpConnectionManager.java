@@ -162,7 +162,7 @@ public final class HttpConnectionManager {
   }
 
   private void installHttp2(ChannelPipeline pipeline, String scheme) {
-    http2.addTo(pipeline, () -> Http1ServerConnection.forStream(this, scheme));
+    http2.addTo(pipeline, stream -> new Http2StreamDownstream(this, stream, scheme));
     pipeline.addLast(HTTP2_CONNECTION, new Http2ServerConnection(this));
   }
 

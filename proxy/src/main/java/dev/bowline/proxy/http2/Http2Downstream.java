@@ -2,17 +2,15 @@ package dev.bowline.proxy.http2;
 
 import dev.bowline.proxy.config.HttpConnectionManagerConfig;
 import dev.bowline.proxy.http.hardening.PathNormalizer;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2Stream;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The downstream HTTP/2 front of a connection (h2 after ALPN, or h2c with prior knowledge),
@@ -21,17 +19,16 @@ import java.util.function.Supplier;
  *
  * <p><b>Connection pipeline</b> (added by {@link #addTo}): {@link FlushBatching} (the streams'
  * flushes gathered into one socket write), {@link Http2FrameCodec} ({@value #FRAME_CODEC}), {@link
- * Http2MultiplexHandler} ({@value #MULTIPLEX}) and, until it has acted, {@link ConnectionWindow}.
- * The caller appends its own connection-level handler after them; it
- * receives the connection frames the multiplexer passes up (SETTINGS, PING, GOAWAY: release them)
- * and may close the channel for a graceful shutdown (GOAWAY, then close once the streams in flight
- * have ended or {@code drain_timeout} has passed).
+ * Http2ServerStreams} and, until it has acted, {@link ConnectionWindow}. The caller appends its own
+ * connection-level handler after them; it receives the connection frames (SETTINGS, PING, GOAWAY:
+ * release them) and may close the channel for a graceful shutdown (GOAWAY, then close once the
+ * streams in flight have ended or {@code drain_timeout} has passed).
  *
- * <p><b>Stream pipeline</b>: {@link Http2StreamCodec} (server side), {@link Http2StreamGuard}, then
- * the handler the caller supplies for each stream, which sees a request head and its contents as on
- * HTTP/1.1 and writes its response the same way; trailers travel as {@code
- * LastHttpContent.trailingHeaders()}.
- * Closing the stream channel ends the stream (with RST_STREAM if it is still open).
+ * <p><b>Streams</b> have no channel: each is a {@link ServerStream}, translated and vetted ({@link
+ * Http2StreamGuard}), whose handler the caller supplies; it sees a request head and its contents as
+ * on HTTP/1.1 and writes its response the same way; trailers travel as {@code
+ * LastHttpContent.trailingHeaders()}. Closing the stream ends it (with RST_STREAM if it is still
+ * open).
  *
  * <p><b>Hardening.</b>
  *
@@ -67,9 +64,6 @@ public final class Http2Downstream {
   /** Pipeline name of the HTTP/2 frame codec. */
   public static final String FRAME_CODEC = "bowline-h2-codec";
 
-  /** Pipeline name of the stream multiplexer. */
-  public static final String MULTIPLEX = "bowline-h2-multiplex";
-
   /** RST_STREAM frames a client may send per window before the connection is closed. */
   public static final int MAX_RST_FRAMES_PER_WINDOW = 200;
 
@@ -87,8 +81,7 @@ public final class Http2Downstream {
 
   private final HttpConnectionManagerConfig.Http2Settings limits;
   private final long maxHeaderListBytes;
-  private final int maxHeadersCount;
-  private final PathNormalizer normalizer;
+  private final Http2StreamGuard guard;
   private final long gracefulShutdownMillis;
 
   /**
@@ -106,8 +99,7 @@ public final class Http2Downstream {
       Duration drainTimeout) {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.maxHeaderListBytes = maxRequestHeadersKb * 1024L;
-    this.maxHeadersCount = maxHeadersCount;
-    this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
+    this.guard = new Http2StreamGuard(normalizer, maxHeadersCount);
     this.gracefulShutdownMillis = Math.max(0, drainTimeout.toMillis());
   }
 
@@ -132,10 +124,11 @@ public final class Http2Downstream {
   /**
    * Appends the HTTP/2 connection handlers to {@code pipeline}.
    *
-   * @param streamHandler makes the data path's handler for each new stream
+   * @param streamHandlers makes the data path's handler for each new stream
    */
-  public void addTo(ChannelPipeline pipeline, Supplier<? extends ChannelHandler> streamHandler) {
-    Objects.requireNonNull(streamHandler, "streamHandler");
+  public void addTo(
+      ChannelPipeline pipeline, Function<ServerStream, ServerStream.Handler> streamHandlers) {
+    Objects.requireNonNull(streamHandlers, "streamHandlers");
     Http2FrameCodec codec =
         Http2FrameCodecBuilder.forServer()
             .initialSettings(settings())
@@ -148,18 +141,15 @@ public final class Http2Downstream {
             .build();
     pipeline.addLast(FlushBatching.NAME, FlushBatching.newHandler());
     pipeline.addLast(FRAME_CODEC, codec);
+    Http2Connection connection = codec.connection();
     pipeline.addLast(
-        MULTIPLEX,
-        new Http2MultiplexHandler(
-            new ChannelInitializer<Http2StreamChannel>() {
-              @Override
-              protected void initChannel(Http2StreamChannel stream) {
-                stream
-                    .pipeline()
-                    .addLast(Http2StreamCodec.NAME, new Http2StreamCodec(true))
-                    .addLast(Http2StreamGuard.NAME, new Http2StreamGuard(normalizer, maxHeadersCount))
-                    .addLast("bowline-h2-exchange", streamHandler.get());
-              }
+        Http2ServerStreams.NAME,
+        new Http2ServerStreams(
+            streamHandlers,
+            guard,
+            stream -> {
+              Http2Stream s = connection.stream(stream.id());
+              return s != null && connection.remote().flowController().isWritable(s);
             }));
     pipeline.addLast(ConnectionWindow.NAME, new ConnectionWindow(codec, limits.initialConnectionWindowSize()));
   }

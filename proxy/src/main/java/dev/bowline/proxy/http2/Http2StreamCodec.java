@@ -1,69 +1,24 @@
 package dev.bowline.proxy.http2;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.EncoderException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.FullHttpMessage;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpScheme;
-import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
-import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.HttpConversionUtil;
+import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.PromiseCombiner;
-import java.nio.channels.ClosedChannelException;
-import java.util.List;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.function.Consumer;
 
 /**
- * Turns one HTTP/2 stream's frames into the HTTP/1-shaped messages the data path reads (a head,
- * contents, a last content carrying trailers) and back, in one handler per stream.
- *
- * <p><b>Inbound.</b> The first HEADERS frame becomes a request head (server side) or a response head
- * (client side) without Netty's {@code x-http2-*} translation headers, which describe one hop and
- * are never forwarded (a client's own copies are dropped the same way); a request's cookie fields
- * are joined into one {@code cookie} header. A head whose frame ends the
- * stream is followed by an empty {@link LastHttpContent}; a head whose body follows and that has no
- * {@code content-length} is marked {@code transfer-encoding: chunked}, so the data path knows a body
- * comes. DATA frames become contents (the frame's buffer changes hands, nothing is copied); a later
- * HEADERS frame is the trailers, as a last content. A {@code 100 Continue} response is one full
- * message. Other frames pass through.
- *
- * <p><b>Outbound.</b> Heads, contents and last contents become HEADERS and DATA frames; trailers a
- * HEADERS frame that ends the stream. A head is held until the next write or flush: followed by an
- * empty last content without trailers it is sent as one HEADERS frame with END_STREAM. For gRPC that
- * matters: a Trailers-Only response (an error status in the only HEADERS frame) must end the stream
- * on that frame, or gRPC clients report an internal error instead of the status. A bodiless request
- * goes upstream the same way. Requests carry {@code :scheme} {@code https} when the connection
- * speaks TLS, {@code http} otherwise.
- *
- * <p>This replaces Netty's {@code Http2StreamFrameToHttpObjectCodec} and the three handlers that
- * reshaped its messages, using Netty's header translation ({@link HttpConversionUtil}) for the
- * headers themselves.
+ * The HTTP/1-shaped view of one upstream HTTP/2 stream channel: requests written as a head,
+ * contents and a last content become HEADERS and DATA frames, and the response's frames become a
+ * head, contents and a last content with trailers ({@link StreamTranslator} says exactly how).
+ * Requests carry {@code :scheme} {@code https} when the connection speaks TLS, {@code http}
+ * otherwise. Downstream streams have no channel: {@link ServerStream} translates for them.
  *
  * <p><b>Threading.</b> One instance per stream channel (not sharable), on its event loop.
  */
@@ -72,260 +27,66 @@ public final class Http2StreamCodec extends ChannelDuplexHandler {
   /** Pipeline name used by the data path. */
   public static final String NAME = "bowline-h2-stream-codec";
 
-  private final boolean server;
-  private HttpScheme scheme = HttpScheme.HTTP;
-  /** A head has been read: a later HEADERS frame carries trailers. */
-  private boolean headRead;
-  private HttpMessage held;
-  private ChannelPromise heldPromise;
-
-  /**
-   * @param server true on a downstream stream (requests in, responses out), false upstream
-   */
-  public Http2StreamCodec(boolean server) {
-    this.server = server;
-  }
+  private final StreamTranslator translator = new StreamTranslator(false);
+  private Consumer<Object> inbound;
+  private StreamTranslator.FrameOutput outbound;
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (server) {
-      return; // only requests carry :scheme, and only the upstream side writes them
-    }
     Channel channel = ctx.channel();
     Channel connection = channel instanceof Http2StreamChannel ? channel.parent() : channel;
     if (connection.pipeline().get(SslHandler.class) != null) {
-      scheme = HttpScheme.HTTPS;
+      translator.scheme(HttpScheme.HTTPS);
     }
-  }
+    inbound = ctx::fireChannelRead;
+    outbound =
+        new StreamTranslator.FrameOutput() {
+          @Override
+          public ChannelFuture write(Http2StreamFrame frame, ChannelPromise promise) {
+            return ctx.write(frame, promise);
+          }
 
-  // ---- inbound
+          @Override
+          public ChannelPromise newPromise() {
+            return ctx.newPromise();
+          }
+
+          @Override
+          public EventExecutor executor() {
+            return ctx.executor();
+          }
+        };
+  }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Http2Exception {
-    if (msg instanceof Http2HeadersFrame frame) {
-      readHeaders(ctx, frame);
-    } else if (msg instanceof Http2DataFrame frame) {
-      ByteBuf content = frame.content(); // the frame's only reference changes hands
-      ctx.fireChannelRead(
-          frame.isEndStream() ? new DefaultLastHttpContent(content) : new DefaultHttpContent(content));
-    } else {
-      ctx.fireChannelRead(msg);
-    }
+    translator.read(msg, inbound);
   }
-
-  private void readHeaders(ChannelHandlerContext ctx, Http2HeadersFrame frame) throws Http2Exception {
-    Http2Headers headers = frame.headers();
-    int id = frame.stream() == null ? 0 : frame.stream().id();
-    CharSequence status = headers.status();
-    if (headRead || (frame.isEndStream() && headers.method() == null && status == null)) {
-      LastHttpContent trailers = new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER);
-      HttpConversionUtil.addHttp2ToHttpHeaders(
-          id, headers, trailers.trailingHeaders(), HttpVersion.HTTP_1_1, true, true);
-      ctx.fireChannelRead(trailers);
-      return;
-    }
-    HttpMessage head =
-        server
-            ? HttpConversionUtil.toHttpRequest(id, headers, true)
-            : HttpConversionUtil.toHttpResponse(id, headers, true);
-    TranslationHeaders.strip(head.headers());
-    if (server) {
-      joinCookies(head);
-    }
-    if (!server && HttpResponseStatus.CONTINUE.codeAsText().contentEquals(status)) {
-      HttpResponse response = (HttpResponse) head;
-      ctx.fireChannelRead(
-          new DefaultFullHttpResponse(
-              response.protocolVersion(),
-              response.status(),
-              Unpooled.EMPTY_BUFFER,
-              response.headers(),
-              DefaultHttpHeadersFactory.trailersFactory().newHeaders()));
-      return;
-    }
-    headRead = !(head instanceof HttpResponse response)
-        || response.status().codeClass() != HttpStatusClass.INFORMATIONAL;
-    if (frame.isEndStream()) {
-      ctx.fireChannelRead(head);
-      ctx.fireChannelRead(new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER));
-      return;
-    }
-    if (!HttpUtil.isContentLengthSet(head)) {
-      head.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-    }
-    ctx.fireChannelRead(head);
-  }
-
-  /**
-   * HTTP/2 clients may send each cookie in its own field; towards HTTP/1.1 they travel as one {@code
-   * cookie} header joined with {@code "; "} (RFC 9113, section 8.2.3), as Envoy sends them.
-   */
-  private static void joinCookies(HttpMessage head) {
-    List<String> cookies = head.headers().getAll(HttpHeaderNames.COOKIE);
-    if (cookies.size() > 1) {
-      head.headers().set(HttpHeaderNames.COOKIE, String.join("; ", cookies));
-    }
-  }
-
-  // ---- outbound
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (held != null) {
-      if (msg instanceof LastHttpContent last
-          && !(msg instanceof FullHttpMessage)
-          && !last.content().isReadable()
-          && last.trailingHeaders().isEmpty()) {
-        HttpMessage head = held;
-        ChannelPromise headPromise = heldPromise;
-        held = null;
-        heldPromise = null;
-        last.release();
-        ChannelPromise both = ctx.newPromise();
-        both.addListener(f -> {
-          complete(headPromise, f);
-          complete(promise, f);
-        });
-        try {
-          ctx.write(new DefaultHttp2HeadersFrame(toHttp2Headers(head), true), both);
-        } catch (RuntimeException e) {
-          both.tryFailure(e);
-        }
-        return;
-      }
-      writeHeld(ctx);
-    }
-    if (msg instanceof HttpMessage head && !(msg instanceof FullHttpMessage) && !isInformational(head)) {
-      held = head;
-      heldPromise = promise;
-      return;
-    }
-    if (!(msg instanceof HttpMessage) && !(msg instanceof HttpContent)) {
-      ctx.write(msg, promise);
-      return;
-    }
-    try {
-      writeFrames(ctx, msg, promise);
-    } catch (RuntimeException e) {
-      ReferenceCountUtil.release(msg);
-      promise.tryFailure(e);
-    }
-  }
-
-  private void writeFrames(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof HttpResponse response && response.status().code() == HttpResponseStatus.CONTINUE.code()) {
-      if (!(msg instanceof FullHttpResponse)) {
-        throw new EncoderException("100 Continue must be a FullHttpResponse");
-      }
-      ReferenceCountUtil.release(msg);
-      ctx.write(new DefaultHttp2HeadersFrame(toHttp2Headers(response), false), promise);
-      return;
-    }
-    if (msg instanceof FullHttpMessage full) {
-      boolean bodyless = !full.content().isReadable() && full.trailingHeaders().isEmpty();
-      Http2Headers headers = toHttp2Headers(full);
-      if (bodyless) {
-        full.release();
-        ctx.write(new DefaultHttp2HeadersFrame(headers, true), promise);
-        return;
-      }
-      PromiseCombiner all = new PromiseCombiner(ctx.executor());
-      all.add(ctx.write(new DefaultHttp2HeadersFrame(headers, false)));
-      writeLast(ctx, full, all);
-      all.finish(promise);
-      return;
-    }
-    if (msg instanceof HttpMessage head) {
-      // An informational head (103 Early Hints): its own HEADERS frame, the stream goes on.
-      ctx.write(new DefaultHttp2HeadersFrame(toHttp2Headers(head), false), promise);
-      return;
-    }
-    if (msg instanceof LastHttpContent last) {
-      PromiseCombiner all = new PromiseCombiner(ctx.executor());
-      // A last content that follows a head always ends the stream, if only with an empty DATA frame.
-      writeLast(ctx, last, all);
-      all.finish(promise);
-      return;
-    }
-    ctx.write(new DefaultHttp2DataFrame(((HttpContent) msg).content(), false), promise);
-  }
-
-  /** Writes a last content's body and trailers; the message's buffer changes hands. */
-  private static void writeLast(ChannelHandlerContext ctx, LastHttpContent last, PromiseCombiner all) {
-    boolean trailers = !last.trailingHeaders().isEmpty();
-    ByteBuf content = last.content();
-    if (content.isReadable() || (!trailers && !(last instanceof FullHttpMessage))) {
-      all.add(ctx.write(new DefaultHttp2DataFrame(content, !trailers)));
+    if (StreamTranslator.translates(msg)) {
+      translator.write(msg, promise, outbound);
     } else {
-      content.release();
+      translator.writeHeld(outbound);
+      ctx.write(msg, promise);
     }
-    if (trailers) {
-      all.add(
-          ctx.write(
-              new DefaultHttp2HeadersFrame(HttpConversionUtil.toHttp2Headers(last.trailingHeaders(), true), true)));
-    }
-  }
-
-  private Http2Headers toHttp2Headers(HttpMessage head) {
-    if (head instanceof HttpRequest) {
-      head.headers().set(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text(), scheme.name());
-    }
-    return HttpConversionUtil.toHttp2Headers(head, true);
   }
 
   @Override
   public void flush(ChannelHandlerContext ctx) {
-    writeHeld(ctx);
+    translator.writeHeld(outbound);
     ctx.flush();
   }
 
   @Override
   public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-    writeHeld(ctx);
+    translator.writeHeld(outbound);
     ctx.close(promise);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    // Removed with the channel: a head holds no buffer, only its promise is left to settle.
-    if (held != null) {
-      ChannelPromise promise = heldPromise;
-      held = null;
-      heldPromise = null;
-      if (!promise.isVoid()) {
-        promise.tryFailure(new ClosedChannelException());
-      }
-    }
-  }
-
-  private void writeHeld(ChannelHandlerContext ctx) {
-    if (held == null) {
-      return;
-    }
-    HttpMessage head = held;
-    ChannelPromise promise = heldPromise;
-    held = null;
-    heldPromise = null;
-    try {
-      ctx.write(new DefaultHttp2HeadersFrame(toHttp2Headers(head), false), promise);
-    } catch (RuntimeException e) {
-      promise.tryFailure(e);
-    }
-  }
-
-  private static boolean isInformational(HttpMessage head) {
-    return head instanceof HttpResponse response
-        && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
-  }
-
-  private static void complete(ChannelPromise promise, io.netty.util.concurrent.Future<?> result) {
-    if (promise.isVoid()) {
-      return;
-    }
-    if (result.isSuccess()) {
-      promise.trySuccess();
-    } else {
-      promise.tryFailure(result.cause());
-    }
+    translator.dropHeld();
   }
 }

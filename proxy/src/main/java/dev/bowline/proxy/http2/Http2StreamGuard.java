@@ -5,9 +5,6 @@ import dev.bowline.proxy.http.hardening.Http1Violation;
 import dev.bowline.proxy.http.hardening.PathNormalization;
 import dev.bowline.proxy.http.hardening.PathNormalizer;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -17,15 +14,13 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Vets the request of one downstream HTTP/2 stream before the data path sees it: the HTTP/2
- * counterpart of the HTTP/1 request guard, which the streams do not pass through. Sits on the
- * stream channel after {@link Http2StreamCodec}, so it receives a request head (without translation
- * headers) and then its contents.
+ * counterpart of the HTTP/1 request guard, which the streams do not pass through. {@link
+ * ServerStream} asks it about each request head.
  *
  * <p>Checks, in order (each refusal is answered on the stream and the stream is then closed, which
  * resets it if the client is still sending; other streams of the connection are unaffected):
@@ -40,21 +35,20 @@ import java.util.Objects;
  *       request goes on with the normalized path, which is what routes see and what is forwarded.
  * </ol>
  *
- * <p>Each local reply is announced with a {@link GuardLocalReply} user event first (for stats and
- * access logs, as on HTTP/1), and everything the stream delivers afterwards is released unread.
- * Header values with CR, LF or NUL never get this far: the codec's validating translation fails the
- * stream.
+ * <p>Header values with CR, LF or NUL never get this far: the codec's validation fails the stream.
  *
- * <p><b>Threading.</b> One instance per stream channel (not sharable), on its event loop.
+ * <p><b>Threading.</b> Immutable and thread-safe: one per connection manager configuration.
  */
-public final class Http2StreamGuard extends ChannelInboundHandlerAdapter {
+public final class Http2StreamGuard {
 
-  /** Pipeline name used by the data path. */
-  public static final String NAME = "bowline-h2-stream-guard";
+  /**
+   * A refused request: what to tell the data path (for stats and logs, as on HTTP/1) and the
+   * response to answer with.
+   */
+  record Refusal(GuardLocalReply reply, FullHttpResponse response) {}
 
   private final PathNormalizer normalizer;
   private final int maxHeadersCount;
-  private boolean refused;
 
   /**
    * @param normalizer the connection manager's path normalizer
@@ -65,49 +59,36 @@ public final class Http2StreamGuard extends ChannelInboundHandlerAdapter {
     this.maxHeadersCount = maxHeadersCount;
   }
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (refused) {
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (msg instanceof HttpRequest request) {
-      vet(ctx, request);
-      return;
-    }
-    ctx.fireChannelRead(msg);
-  }
-
-  private void vet(ChannelHandlerContext ctx, HttpRequest request) {
+  /**
+   * Vets {@code request}: null when it may go on (its target then normalized), else the refusal.
+   */
+  Refusal vet(HttpRequest request) {
     HttpHeaders headers = request.headers();
     if (headers.size() > maxHeadersCount) {
-      refuse(ctx, Http1Violation.TOO_MANY_HEADERS, Http1Violation.TOO_MANY_HEADERS.details(), null);
-      return;
+      return refuse(Http1Violation.TOO_MANY_HEADERS, Http1Violation.TOO_MANY_HEADERS.details(), null);
     }
     if (HttpMethod.CONNECT.equals(request.method())) {
-      refuse(
-          ctx,
-          Http1Violation.CONNECT_NOT_SUPPORTED,
-          Http1Violation.CONNECT_NOT_SUPPORTED.details(),
-          null);
-      return;
+      return refuse(
+          Http1Violation.CONNECT_NOT_SUPPORTED, Http1Violation.CONNECT_NOT_SUPPORTED.details(), null);
     }
     List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
     if (hosts.isEmpty()) {
-      refuse(ctx, Http1Violation.MISSING_HOST, Http1Violation.MISSING_HOST.details(), null);
-      return;
+      return refuse(Http1Violation.MISSING_HOST, Http1Violation.MISSING_HOST.details(), null);
     }
     if (hosts.size() > 1 || !isAuthority(hosts.get(0))) {
-      refuse(ctx, Http1Violation.INVALID_HOST, Http1Violation.INVALID_HOST.details(), null);
-      return;
+      return refuse(Http1Violation.INVALID_HOST, Http1Violation.INVALID_HOST.details(), null);
     }
     PathNormalization path = normalizer.normalize(request.uri(), request.method());
     switch (path.outcome()) {
-      case REJECT -> refuse(ctx, Http1Violation.INVALID_PATH, path.rejection().details(), null);
-      case REDIRECT -> refuse(ctx, null, "path_normalization_redirect", path.target());
+      case REJECT -> {
+        return refuse(Http1Violation.INVALID_PATH, path.rejection().details(), null);
+      }
+      case REDIRECT -> {
+        return refuse(null, "path_normalization_redirect", path.target());
+      }
       default -> {
         request.setUri(path.target());
-        ctx.fireChannelRead(request);
+        return null;
       }
     }
   }
@@ -138,18 +119,15 @@ public final class Http2StreamGuard extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  private void refuse(
-      ChannelHandlerContext ctx, Http1Violation violation, String details, String location) {
-    refused = true;
+  private static Refusal refuse(Http1Violation violation, String details, String location) {
     HttpResponseStatus status =
         violation == null ? HttpResponseStatus.TEMPORARY_REDIRECT : violation.status();
-    ctx.fireUserEventTriggered(new GuardLocalReply(status, details, violation, false));
     FullHttpResponse response =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
     if (location != null) {
       response.headers().set(HttpHeaderNames.LOCATION, location);
     }
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    return new Refusal(new GuardLocalReply(status, details, violation, false), response);
   }
 }

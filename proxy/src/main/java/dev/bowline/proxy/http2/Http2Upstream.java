@@ -70,7 +70,7 @@ public final class Http2Upstream {
   /** Appends the stream handlers, then {@code handler}, to a new stream channel's pipeline. */
   public static void addStreamHandlers(ChannelPipeline pipeline, String name, ChannelHandler handler) {
     pipeline
-        .addLast(Http2StreamCodec.NAME, new Http2StreamCodec(false))
+        .addLast(Http2StreamCodec.NAME, new Http2StreamCodec())
         .addLast(name, handler);
   }
 
