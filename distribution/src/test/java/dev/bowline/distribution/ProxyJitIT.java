@@ -8,14 +8,17 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code bin/bowline proxy} starts the JVM with the compiler thresholds for start-up and without
- * Netty's buffer leak detection; other commands, {@code BOWLINE_PROXY_JIT=default} and {@code
- * JAVA_OPTS} keep or set their own.
+ * {@code bin/bowline proxy} starts the JVM with the compiler thresholds for start-up, without
+ * Netty's buffer leak detection and without its object recycler; other commands, {@code
+ * BOWLINE_PROXY_JIT=default} and {@code JAVA_OPTS} keep or set their own.
  */
 class ProxyJitIT {
 
   private static final Pattern LEAK_LEVEL =
       Pattern.compile("io\\.netty\\.leakDetection\\.level = (\\w+)");
+
+  private static final Pattern RECYCLER_CAPACITY =
+      Pattern.compile("io\\.netty\\.recycler\\.maxCapacityPerThread = (\\w+)");
 
   private static final Pattern TIER4 = Pattern.compile("intx Tier4InvocationThreshold\\s+=\\s+(\\d+)");
 
@@ -50,9 +53,29 @@ class ProxyJitIT {
         .as("JAVA_OPTS wins").isEqualTo("paranoid");
   }
 
+  @Test
+  void theProxyRunsWithoutNettysRecyclerUnlessTold() throws Exception {
+    Distribution d = Distribution.unpack("proxy-recycler");
+    Map<String, String> show = Map.of("JAVA_OPTS", "-XshowSettings:properties", "BOWLINE_CDS", "off");
+
+    assertThat(property(RECYCLER_CAPACITY, d.launch(show, "bowline", "proxy", "--help"))).isEqualTo("0");
+    assertThat(property(RECYCLER_CAPACITY, d.launch(show, "bowline", "version")))
+        .as("not the proxy").isNull();
+    assertThat(
+            property(RECYCLER_CAPACITY, d.launch(Map.of("JAVA_OPTS",
+                "-XshowSettings:properties -Dio.netty.recycler.maxCapacityPerThread=4096",
+                "BOWLINE_CDS", "off"), "bowline", "proxy", "--help")))
+        .as("JAVA_OPTS wins").isEqualTo("4096");
+  }
+
   private static String leakLevel(Distribution.Result result) {
+    return property(LEAK_LEVEL, result);
+  }
+
+  /** The value {@code -XshowSettings:properties} printed for the property {@code pattern} matches. */
+  private static String property(Pattern pattern, Distribution.Result result) {
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    Matcher m = LEAK_LEVEL.matcher(result.stderr() + result.stdout());
+    Matcher m = pattern.matcher(result.stderr() + result.stdout());
     return m.find() ? m.group(1) : null;
   }
 

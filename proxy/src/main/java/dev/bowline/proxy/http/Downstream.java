@@ -1,6 +1,6 @@
 package dev.bowline.proxy.http;
 
-import dev.bowline.proxy.timer.DeadlineTimer;
+import dev.bowline.proxy.timer.Deadline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
@@ -37,7 +37,7 @@ interface Downstream {
   boolean closesAfterExchange();
 
   /** The route timeout of the exchange. */
-  DeadlineTimer routeTimer();
+  Deadline routeTimer();
 
   /** Stops reading the request body (backpressure: the upstream cannot take more yet). */
   void pauseReading();

@@ -2,7 +2,7 @@ package dev.bowline.proxy.http;
 
 import dev.bowline.proxy.http.hardening.GuardLocalReply;
 import dev.bowline.proxy.http2.ServerStream;
-import dev.bowline.proxy.timer.DeadlineTimer;
+import dev.bowline.proxy.timer.Deadline;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -29,17 +29,20 @@ final class Http2StreamDownstream implements Downstream, ServerStream.Handler {
   private Http1Exchange exchange;
   private boolean requestComplete;
   private boolean closed;
-  private DeadlineTimer routeTimer;
+  private final Deadline routeTimer;
 
   /**
    * @param manager the connection manager of the filter chain that took the connection
    * @param stream the stream served
    * @param scheme {@code https} on a TLS connection, else {@code http}
+   * @param routeTimer the stream's route timeout, a member of its connection's set
    */
-  Http2StreamDownstream(HttpConnectionManager manager, ServerStream stream, String scheme) {
+  Http2StreamDownstream(
+      HttpConnectionManager manager, ServerStream stream, String scheme, Deadline routeTimer) {
     this.manager = manager;
     this.stream = stream;
     this.scheme = scheme;
+    this.routeTimer = routeTimer;
   }
 
   // ---- the stream's events
@@ -84,9 +87,7 @@ final class Http2StreamDownstream implements Downstream, ServerStream.Handler {
   @Override
   public void onClosed() {
     closed = true;
-    if (routeTimer != null) {
-      routeTimer.close();
-    }
+    routeTimer.close();
     if (exchange != null && !stream.bothSidesEnded()) {
       // Cut short. (With both sides ended, the codec closed the stream while the exchange was
       // writing its last content: it finishes on its own right after.)
@@ -124,10 +125,7 @@ final class Http2StreamDownstream implements Downstream, ServerStream.Handler {
   }
 
   @Override
-  public DeadlineTimer routeTimer() {
-    if (routeTimer == null) {
-      routeTimer = new DeadlineTimer(eventLoop());
-    }
+  public Deadline routeTimer() {
     return routeTimer;
   }
 

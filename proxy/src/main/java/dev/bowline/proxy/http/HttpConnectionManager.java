@@ -7,6 +7,7 @@ import dev.bowline.proxy.filter.RouteFiltersCompiler;
 import dev.bowline.proxy.filter.ratelimit.LocalRateLimitCompiler;
 import dev.bowline.proxy.filter.ratelimit.RateLimiterStore;
 import dev.bowline.proxy.stats.MetricRegistry;
+import dev.bowline.proxy.timer.DeadlineSet;
 import dev.bowline.proxy.upstream.ClusterManager;
 import dev.bowline.proxy.upstream.UpstreamConnector;
 import dev.bowline.proxy.http.hardening.Http1Hardening;
@@ -162,7 +163,11 @@ public final class HttpConnectionManager {
   }
 
   private void installHttp2(ChannelPipeline pipeline, String scheme) {
-    http2.addTo(pipeline, stream -> new Http2StreamDownstream(this, stream, scheme));
+    // The streams' route timeouts share one queued task per connection.
+    DeadlineSet routeTimers = new DeadlineSet(pipeline.channel().eventLoop());
+    http2.addTo(
+        pipeline,
+        stream -> new Http2StreamDownstream(this, stream, scheme, routeTimers.newMember()));
     pipeline.addLast(HTTP2_CONNECTION, new Http2ServerConnection(this));
   }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Threading.</b> Confined to the event loop given; not thread-safe.
  */
-public final class DeadlineTimer {
+public final class DeadlineTimer implements Deadline {
 
   private final EventExecutor loop;
   private final Runnable fire = this::fire;
@@ -35,7 +35,7 @@ public final class DeadlineTimer {
     this.loop = loop;
   }
 
-  /** Runs {@code action} once {@code delayNanos} have passed, unless cleared first. */
+  @Override
   public void set(long delayNanos, Runnable action) {
     setAt(System.nanoTime() + delayNanos, action);
   }
@@ -58,7 +58,7 @@ public final class DeadlineTimer {
     return action != null;
   }
 
-  /** Forgets the action, if it is still {@code owner}'s (a later setter's action stays). */
+  @Override
   public void clear(Runnable owner) {
     if (action == owner) {
       action = null;
@@ -71,6 +71,7 @@ public final class DeadlineTimer {
   }
 
   /** Clears the timer and takes its task off the event loop's queue (the connection is gone). */
+  @Override
   public void close() {
     action = null;
     if (queued != null) {
