@@ -5,10 +5,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The connection-level end of a downstream HTTP/2 connection, after the frame codec and the stream
- * multiplexer (its streams are served by {@link Http1ServerConnection}s in stream mode): counts
- * the connection, releases the connection frames the multiplexer passes up (SETTINGS, PING,
- * GOAWAY), and on {@link DrainEvent} closes the channel, which the HTTP/2 codec turns into a
+ * The connection-level end of a downstream HTTP/2 connection, after the frame codec and {@code
+ * Http2ServerStreams} (its streams are served by {@link Http2StreamDownstream}s): counts the
+ * connection, releases the connection frames passed up (SETTINGS, PING, GOAWAY), and on {@link
+ * DrainEvent} closes the channel, which the HTTP/2 codec turns into a
  * graceful shutdown: GOAWAY, then close once the streams in flight have ended (or after the
  * connection manager's {@code drain_timeout}). Connection errors are the codec's to answer (GOAWAY
  * with their code, then close); they are only swallowed here.

@@ -141,7 +141,7 @@ public final class Http2ServerStreams extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    for (ServerStream stream : streams.values().toArray(new ServerStream[0])) {
+    for (ServerStream stream : openNow()) {
       stream.writabilityChanged();
     }
     ctx.fireChannelWritabilityChanged();
@@ -159,13 +159,15 @@ public final class Http2ServerStreams extends ChannelInboundHandlerAdapter {
   }
 
   private void endAll() {
-    if (streams.isEmpty()) {
-      return;
-    }
-    for (ServerStream stream : streams.values().toArray(new ServerStream[0])) {
+    for (ServerStream stream : openNow()) {
       stream.ended();
     }
     readInBatch.clear();
+  }
+
+  /** The open streams, copied: telling one may end it (and so change the map). */
+  private ServerStream[] openNow() {
+    return streams.isEmpty() ? new ServerStream[0] : streams.values().toArray(new ServerStream[0]);
   }
 
   @Override

@@ -2,15 +2,12 @@ package dev.bowline.proxy.http2;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpScheme;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.util.concurrent.EventExecutor;
 import java.util.function.Consumer;
 
 /**
@@ -39,23 +36,7 @@ public final class Http2StreamCodec extends ChannelDuplexHandler {
       translator.scheme(HttpScheme.HTTPS);
     }
     inbound = ctx::fireChannelRead;
-    outbound =
-        new StreamTranslator.FrameOutput() {
-          @Override
-          public ChannelFuture write(Http2StreamFrame frame, ChannelPromise promise) {
-            return ctx.write(frame, promise);
-          }
-
-          @Override
-          public ChannelPromise newPromise() {
-            return ctx.newPromise();
-          }
-
-          @Override
-          public EventExecutor executor() {
-            return ctx.executor();
-          }
-        };
+    outbound = new StreamTranslator.ContextOutput(ctx);
   }
 
   @Override

@@ -18,7 +18,6 @@ import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.EventExecutor;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -78,7 +77,7 @@ public final class ServerStream {
   private final Http2FrameStream stream;
   private final StreamTranslator translator = new StreamTranslator(true);
   private final Consumer<Object> translated = this::translated;
-  private final StreamTranslator.FrameOutput frames = new Frames();
+  private final StreamTranslator.FrameOutput frames;
   private Handler handler;
   private ArrayDeque<Http2StreamFrame> waiting;
   private int owedBytes;
@@ -92,6 +91,7 @@ public final class ServerStream {
     this.connection = connection;
     this.ctx = ctx;
     this.stream = stream;
+    this.frames = new Frames(ctx);
   }
 
   void handler(Handler handler) {
@@ -298,7 +298,11 @@ public final class ServerStream {
   }
 
   /** Writes this stream's frames on the connection, noting when one ends the stream. */
-  private final class Frames implements StreamTranslator.FrameOutput {
+  private final class Frames extends StreamTranslator.ContextOutput {
+    Frames(ChannelHandlerContext ctx) {
+      super(ctx);
+    }
+
     @Override
     public ChannelFuture write(Http2StreamFrame frame, ChannelPromise promise) {
       if (frame instanceof Http2HeadersFrame headers) {
@@ -306,17 +310,7 @@ public final class ServerStream {
       } else if (frame instanceof Http2DataFrame data) {
         outputEnded |= data.isEndStream();
       }
-      return ctx.write(frame.stream(stream), promise);
-    }
-
-    @Override
-    public ChannelPromise newPromise() {
-      return ctx.newPromise();
-    }
-
-    @Override
-    public EventExecutor executor() {
-      return ctx.executor();
+      return super.write(frame.stream(stream), promise);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.bowline.proxy.http2;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -77,6 +78,30 @@ final class StreamTranslator {
 
     /** The event loop, for combining promises. */
     EventExecutor executor();
+  }
+
+  /** Frames written through a handler context, as they are. */
+  static class ContextOutput implements FrameOutput {
+    final ChannelHandlerContext ctx;
+
+    ContextOutput(ChannelHandlerContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public ChannelFuture write(Http2StreamFrame frame, ChannelPromise promise) {
+      return ctx.write(frame, promise);
+    }
+
+    @Override
+    public ChannelPromise newPromise() {
+      return ctx.newPromise();
+    }
+
+    @Override
+    public EventExecutor executor() {
+      return ctx.executor();
+    }
   }
 
   private final boolean server;

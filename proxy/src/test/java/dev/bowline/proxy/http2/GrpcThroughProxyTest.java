@@ -69,6 +69,8 @@ class GrpcThroughProxyTest {
   @TempDir static Path dir;
   private static final List<Metadata> serverSaw = new CopyOnWriteArrayList<>();
   private static final AtomicReference<CountDownLatch> cancelled = new AtomicReference<>();
+  /** Counted down when a hanging call reaches the server. */
+  private static final AtomicReference<CountDownLatch> hanging = new AtomicReference<>();
   private static Server server;
   private static Server tlsServer;
   private static ProxyServer proxy;
@@ -298,8 +300,13 @@ class GrpcThroughProxyTest {
                   @Override
                   public void onCompleted() {}
                 });
+    CountDownLatch reached = new CountDownLatch(1);
+    hanging.set(reached);
     requests.onNext(request("hang"));
-    await().atMost(Duration.ofSeconds(5)).until(() -> proxy.clusters().get("grpc").activeRequests() == 1);
+    // Cancelled only once the server has the call: a call cancelled earlier never reaches it (the
+    // proxy drops the upstream stream it was opening), and the server has nothing to hear.
+    await().atMost(Duration.ofSeconds(5)).until(() -> reached.getCount() == 0);
+    assertThat(proxy.clusters().get("grpc").activeRequests()).isEqualTo(1);
     call.get().cancel("the user gave up", null);
 
     await().atMost(Duration.ofSeconds(5)).until(() -> latch.getCount() == 0);
@@ -350,8 +357,15 @@ class GrpcThroughProxyTest {
   /** The service: echoes, streams, fails on request, or hangs until cancelled. */
   private static final class Service extends SimpleServiceGrpc.SimpleServiceImplBase {
 
-    /** Counts down the current cancellation latch when the call is cancelled. */
+    /**
+     * Counts down the current hanging latch now, and the current cancellation latch when the call
+     * is cancelled.
+     */
     private static void hang(StreamObserver<?> observer) {
+      CountDownLatch reached = hanging.get();
+      if (reached != null) {
+        reached.countDown();
+      }
       ((ServerCallStreamObserver<?>) observer)
           .setOnCancelHandler(
               () -> {
