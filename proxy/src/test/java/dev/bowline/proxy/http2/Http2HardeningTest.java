@@ -250,6 +250,57 @@ class Http2HardeningTest {
   }
 
   @Test
+  void anUploadToAnUpstreamThatReadsNothingStopsWhereTheProxyStopsGivingWindowBack() throws Exception {
+    try (RawH2Client client = connect()) {
+      Http2Headers post = RawH2Client.get("/hole/upload").method("POST");
+      client.run((ctx, writer) -> writer.writeHeaders(ctx, 1, post, 0, false, ctx.newPromise()));
+
+      // A client that honors flow control sends what both windows allow. The upstream accepts the
+      // connection and reads nothing: once its socket and the proxy's buffer for it are full, the
+      // stream pauses and the proxy gives no more window back, so the upload stops.
+      long cap = 64L << 20;
+      long sent = 0;
+      long lastGranted = -1;
+      long quietSince = System.nanoTime();
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (sent < cap && System.nanoTime() < deadline) {
+        long granted = Math.min(65_536 + increments(client, 1), 65_535 + increments(client, 0));
+        if (granted != lastGranted) {
+          lastGranted = granted;
+          quietSince = System.nanoTime();
+        } else if (System.nanoTime() - quietSince > Duration.ofSeconds(1).toNanos()) {
+          break;
+        }
+        long allowed = Math.min(granted, cap) - sent;
+        if (allowed > 0) {
+          client.run((ctx, writer) -> {
+            for (long left = allowed; left > 0; left -= 16_384) {
+              int n = (int) Math.min(16_384, left);
+              writer.writeData(ctx, 1, Unpooled.wrappedBuffer(new byte[n]), 0, false, ctx.newPromise());
+            }
+          });
+          sent += allowed;
+        }
+        Thread.sleep(20);
+      }
+
+      assertThat(sent).as("the proxy passed on what the upstream took").isGreaterThan(65_536);
+      assertThat(sent).as("and then held the client back").isLessThan(32L << 20);
+      assertThat(System.nanoTime() - quietSince).isGreaterThan(Duration.ofSeconds(1).toNanos());
+      assertThat(client.isOpen()).isTrue();
+      assertThat(client.frames("RST_STREAM")).isEmpty();
+    }
+    await().atMost(WAIT).until(() -> proxy.clusters().get("blackhole").activeRequests() == 0);
+  }
+
+  private static long increments(RawH2Client client, int streamId) {
+    return client.frames("WINDOW_UPDATE").stream()
+        .filter(f -> f.streamId() == streamId)
+        .mapToLong(RawH2Client.Frame::code)
+        .sum();
+  }
+
+  @Test
   void aDrainSendsGoAwayAndClosesTheConnection() throws Exception {
     ProxyServer draining = H2Configs.newProxy();
     try {
