@@ -37,7 +37,10 @@ public final class Http2ServerStreams extends ChannelInboundHandlerAdapter {
   /** Pipeline name used by the data path. */
   public static final String NAME = "bowline-h2-streams";
 
-  /** Whether the codec's remote flow controller lets a stream send more now. */
+  /**
+   * Whether the codec's remote flow controller lets a stream send more now. Called on the
+   * connection's event loop.
+   */
   @FunctionalInterface
   public interface StreamWritability {
     boolean isWritable(Http2FrameStream stream);

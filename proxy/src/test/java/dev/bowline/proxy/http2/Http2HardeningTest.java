@@ -322,6 +322,43 @@ class Http2HardeningTest {
     }
   }
 
+  @Test
+  void streamsInFlightWhenADrainStartsStillComplete() throws Exception {
+    ProxyServer draining = H2Configs.newProxy();
+    try {
+      draining.apply(config());
+      int drainPort = draining.listenerAddress("h2").orElseThrow().getPort();
+      try (RawH2Client client = new RawH2Client(drainPort, new Http2Settings())) {
+        Http2Headers post = RawH2Client.get("/upload").method("POST");
+        client.run((ctx, writer) -> {
+          for (int id = 1; id <= 5; id += 2) {
+            writer.writeHeaders(ctx, id, post, 0, false, ctx.newPromise()); // bodies still to come
+          }
+        });
+        await().atMost(WAIT).until(() -> draining.clusters().get("app").activeRequests() == 3);
+
+        CompletableFuture<Integer> left = CompletableFuture.supplyAsync(() -> draining.drain(Duration.ofSeconds(5)));
+        await().atMost(WAIT).until(() -> !client.frames("GOAWAY").isEmpty());
+        assertThat(client.frames("GOAWAY").get(0).code()).isEqualTo(Http2Error.NO_ERROR.code());
+
+        client.run((ctx, writer) -> {
+          for (int id = 1; id <= 5; id += 2) {
+            writer.writeData(ctx, id, Unpooled.wrappedBuffer(new byte[] {'x'}), 0, true, ctx.newPromise());
+          }
+        });
+        await().atMost(WAIT).until(() -> !client.isOpen());
+        for (int id = 1; id <= 5; id += 2) {
+          assertThat(status(client, id)).as("stream %d", id).isEqualTo("200");
+        }
+        assertThat(client.frames("DATA").stream().filter(RawH2Client.Frame::endStream).count()).isEqualTo(3);
+        assertThat(client.frames("RST_STREAM")).isEmpty();
+        assertThat(left.get()).isZero();
+      }
+    } finally {
+      draining.close();
+    }
+  }
+
   private static String status(RawH2Client client, int streamId) {
     return client.frames("HEADERS").stream()
         .filter(f -> f.streamId() == streamId)
