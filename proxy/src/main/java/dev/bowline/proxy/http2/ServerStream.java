@@ -254,7 +254,6 @@ public final class ServerStream {
     if (!(inputEnded && outputEnded)) {
       reset(Http2Error.CANCEL);
     } else {
-      translator.writeHeld(frames);
       ended();
     }
   }
@@ -264,7 +263,6 @@ public final class ServerStream {
     if (closed) {
       return;
     }
-    translator.dropHeld();
     if (ctx.channel().isActive()) {
       ctx.writeAndFlush(new DefaultHttp2ResetFrame(error).stream(stream), ctx.voidPromise());
     }
