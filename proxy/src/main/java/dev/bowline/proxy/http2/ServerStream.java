@@ -194,15 +194,26 @@ public final class ServerStream {
     paused = true;
   }
 
-  /** Reads again: hands over the frames that waited and gives their bytes back. */
+  /**
+   * Reads again: hands over the frames that waited, then {@link Handler#onReadComplete()} as after
+   * a read, and gives their bytes back.
+   */
   public void resumeReading() {
     if (!paused || closed) {
       return;
     }
     paused = false;
+    boolean delivered = false;
     Http2StreamFrame next;
     while (!paused && !closed && waiting != null && (next = waiting.poll()) != null) {
       deliver(next);
+      delivered = true;
+    }
+    if (delivered && !closed) {
+      // What waited was a read batch of its own: the data path flushes what it wrote because of
+      // it now, as after a read (nothing else would; the upstream's writability counts the bytes
+      // written but not flushed, so they would hold it unwritable, and this stream paused, forever).
+      handler.onReadComplete();
     }
     if (!paused) {
       giveBackOwedBytes();

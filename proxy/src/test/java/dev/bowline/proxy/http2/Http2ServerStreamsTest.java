@@ -247,9 +247,12 @@ class Http2ServerStreamsTest {
     assertThat(handler().received).hasSize(1); // the head only
     assertThat((Object) channel.readOutbound()).isNull(); // nothing given back
 
+    int readCompletes = handler().readCompletes;
     handler().stream.resumeReading();
     assertThat(handler().received).hasSize(3);
     assertThat(handler().received.get(2)).isInstanceOf(LastHttpContent.class);
+    // What waited is a batch of its own: the data path is told to flush what it wrote for it.
+    assertThat(handler().readCompletes).isEqualTo(readCompletes + 1);
     Http2WindowUpdateFrame update = channel.readOutbound();
     assertThat(update.windowSizeIncrement()).isEqualTo(5);
   }
