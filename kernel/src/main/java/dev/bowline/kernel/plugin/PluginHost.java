@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginWrapper;
@@ -44,7 +43,8 @@ public final class PluginHost implements AutoCloseable {
 
   private final BowlinePluginManager manager;
   private final Path scratch;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Guarded by {@code this}. */
+  private boolean closed;
   private final List<PluginStatus> statuses;
   private final List<LoadedExtension> extensions;
   private final Map<String, HostPluginContext> contexts;
@@ -218,14 +218,17 @@ public final class PluginHost implements AutoCloseable {
 
   /**
    * Stops the plugins, their schedulers, and deletes the scratch directory. Only the first call
-   * does anything: a process closes its host both when its main thread ends and in its shutdown
-   * hook (on SIGTERM the JVM may halt before the main thread gets there).
+   * does anything, and a later call returns once the first has finished: a process closes its host
+   * both when its main thread ends and in its shutdown hook. On SIGTERM the JVM may halt before the
+   * main thread gets there, or, once the hook returns, while the main thread is still closing; so
+   * the hook's call must wait for the main thread's.
    */
   @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) {
+  public synchronized void close() {
+    if (closed) {
       return;
     }
+    closed = true;
     contexts.values().forEach(HostPluginContext::close);
     builtin.close();
     // unloadPlugins() stops each plugin first (PF4J's stopPlugins() trips over its own list).

@@ -2,6 +2,7 @@ package dev.bowline.kernel.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.spi.lb.LoadBalancerFactory;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -333,6 +335,41 @@ class PluginHostTest {
       var factory = host.factory(LoadBalancerFactory.class, "test.lb.configured").orElseThrow();
       assertThat(host.contextFor(factory).config()).containsEntry("choiceCount", 3);
       assertThat(host.contextFor(factory).pluginId()).isEqualTo("configured");
+    }
+  }
+
+  @Test
+  void aSecondCloseReturnsOnlyOnceTheFirstHasFinished() throws Exception {
+    // A process closes its host from its main thread and from its shutdown hook; the JVM halts
+    // when the hook returns, so the hook's close must not return while the main thread's is still
+    // stopping plugins and deleting the scratch directory.
+    Path dir = pluginsDir();
+    Path stopping = work.resolve("stopping");
+    move(
+        PluginArchiveBuilder.plugin(work, "slow-stop")
+            .manifest("Plugin-Class", "test.slowstop.SlowPlugin")
+            .source(
+                "test.slowstop.SlowPlugin",
+                "package test.slowstop; public class SlowPlugin extends org.pf4j.Plugin {"
+                    + " public void stop() { try {"
+                    + " java.nio.file.Files.createFile(java.nio.file.Path.of(System.getProperty(\"bowline.test.stopping\")));"
+                    + " Thread.sleep(500); } catch (Exception e) { throw new RuntimeException(e); } } }")
+            .source("test.slowstop.Balancer", balancerSource("test.slowstop", "test.lb.slowstop", 5, 0))
+            .extension("test.slowstop.Balancer")
+            .buildJar("slow-stop.jar"),
+        dir);
+    System.setProperty("bowline.test.stopping", stopping.toString());
+    try {
+      PluginHost host = start(dir);
+      assertThat(status(host, "slow-stop").state()).isEqualTo(PluginState.STARTED);
+      CompletableFuture<Void> first = CompletableFuture.runAsync(host::close);
+      await().until(() -> Files.exists(stopping));
+
+      host.close();
+
+      assertThat(first).as("the first close had finished when the second returned").isDone();
+    } finally {
+      System.clearProperty("bowline.test.stopping");
     }
   }
 
