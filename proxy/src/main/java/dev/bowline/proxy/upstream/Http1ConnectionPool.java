@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -165,7 +164,7 @@ public final class Http1ConnectionPool implements ConnectionPool {
                             ch.pipeline()
                                 .addLast(TLS_HANDLER, tls.newHandler(ch.alloc(), host.endpoint().address(), host.endpoint().port())));
                 ch.pipeline()
-                    .addLast(CODEC_HANDLER, new HttpClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
+                    .addLast(CODEC_HANDLER, new Http1ClientCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK_SIZE))
                     .addLast("upstream", connection);
               }
             });

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -129,8 +128,8 @@ public final class UpstreamConnection extends ChannelDuplexHandler {
     listener = null;
     keepAlive = false;
     ChannelHandler codec = channel.pipeline().get(Http1ConnectionPool.CODEC_HANDLER);
-    if (codec instanceof HttpClientCodec client) {
-      client.prepareUpgradeFrom(null);
+    if (codec instanceof Http1ClientCodec client) {
+      client.passThrough();
     }
     channel.pipeline().addLast("bowline-tunnel", relay);
   }

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 
@@ -21,7 +20,7 @@ import io.netty.handler.codec.http.HttpServerUpgradeHandler;
  * <p>Not sharable: one instance per channel, used on that channel's event loop.
  */
 public final class HardenedHttpServerCodec
-    extends CombinedChannelDuplexHandler<HttpRequestDecoder, HttpResponseEncoder>
+    extends CombinedChannelDuplexHandler<HttpRequestDecoder, PairedResponseEncoder>
     implements HttpServerUpgradeHandler.SourceCodec {
 
   /**

@@ -160,11 +160,15 @@ class PairedResponseEncoderTest {
   }
 
   @Test
-  void aByteBufInsideAMessageIsContent() {
+  void aByteBufInsideAMessageIsContentAndAfterPassThroughEverythingGoesAsItIs() {
     methods.offer(HttpMethod.GET);
     channel.write(head(HttpResponseStatus.OK, "transfer-encoding", "chunked"));
     channel.write(text("abc"));
     channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     assertThat(wire()).isEqualTo("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+
+    encoder.passThrough();
+    channel.writeAndFlush(text("raw websocket bytes"));
+    assertThat(wire()).isEqualTo("raw websocket bytes");
   }
 }
