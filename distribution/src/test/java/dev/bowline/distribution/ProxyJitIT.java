@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code bin/bowline proxy} starts the JVM with the compiler thresholds for start-up, without
- * Netty's buffer leak detection and without its object recycler; other commands, {@code
+ * Netty's buffer leak detection, its object recycler and its JFR events ({@code bin/bowline cds},
+ * which trains on a proxy, without the last three too); other commands, {@code
  * BOWLINE_PROXY_JIT=default} and {@code JAVA_OPTS} keep or set their own.
  */
 class ProxyJitIT {
@@ -19,6 +20,8 @@ class ProxyJitIT {
 
   private static final Pattern RECYCLER_CAPACITY =
       Pattern.compile("io\\.netty\\.recycler\\.maxCapacityPerThread = (\\w+)");
+
+  private static final Pattern NETTY_JFR = Pattern.compile("io\\.netty\\.jfr\\.enabled = (\\w+)");
 
   private static final Pattern TIER4 = Pattern.compile("intx Tier4InvocationThreshold\\s+=\\s+(\\d+)");
 
@@ -66,6 +69,22 @@ class ProxyJitIT {
                 "-XshowSettings:properties -Dio.netty.recycler.maxCapacityPerThread=4096",
                 "BOWLINE_CDS", "off"), "bowline", "proxy", "--help")))
         .as("JAVA_OPTS wins").isEqualTo("4096");
+  }
+
+  @Test
+  void theProxyAndItsArchiveTrainingRunWithoutNettysJfrEventsUnlessTold() throws Exception {
+    Distribution d = Distribution.unpack("proxy-jfr");
+    Map<String, String> show = Map.of("JAVA_OPTS", "-XshowSettings:properties", "BOWLINE_CDS", "off");
+
+    assertThat(property(NETTY_JFR, d.launch(show, "bowline", "proxy", "--help"))).isEqualTo("false");
+    assertThat(property(NETTY_JFR, d.launch(show, "bowline", "cds", "--help")))
+        .as("the archive's training proxy").isEqualTo("false");
+    assertThat(property(NETTY_JFR, d.launch(show, "bowline", "version"))).as("not the proxy").isNull();
+    assertThat(
+            property(NETTY_JFR, d.launch(Map.of("JAVA_OPTS",
+                "-XshowSettings:properties -Dio.netty.jfr.enabled=true", "BOWLINE_CDS", "off"),
+                "bowline", "proxy", "--help")))
+        .as("JAVA_OPTS wins").isEqualTo("true");
   }
 
   private static String leakLevel(Distribution.Result result) {
