@@ -123,16 +123,22 @@ def tree(pid):
     return pids
 
 
-def cpu_ticks(pids):
-    total = 0
+def cpu_ticks_split(pids):
+    """(user, system) clock ticks of the processes: utime and stime, fields 14 and 15 of /proc/<pid>/stat."""
+    user = system = 0
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+            user += int(fields[11])
+            system += int(fields[12])
         except OSError:
             pass
-    return total
+    return user, system
+
+
+def cpu_ticks(pids):
+    return sum(cpu_ticks_split(pids))
 
 
 def memory(pids):
@@ -492,13 +498,15 @@ class Sampler:
     def __enter__(self):
         self.th0 = thread_ticks(self.jvm) if self.jvm else {}
         self.t0 = time.monotonic()
-        self.c0 = cpu_ticks(self.pids)
+        self.u0, self.k0 = cpu_ticks_split(self.pids)
         self.s0, self.o0 = system_busy_ticks(), own_ticks()
         return self
 
     def __exit__(self, *exc):
         self.wall = time.monotonic() - self.t0
-        self.cpu_s = (cpu_ticks(self.pids) - self.c0) / CLK_TCK
+        u1, k1 = cpu_ticks_split(self.pids)
+        self.user_s, self.system_s = (u1 - self.u0) / CLK_TCK, (k1 - self.k0) / CLK_TCK
+        self.cpu_s = self.user_s + self.system_s
         other = (system_busy_ticks() - self.s0) - (own_ticks() - self.o0)
         self.foreign_cores = max(0.0, other / CLK_TCK / self.wall)
         self.mem = memory(self.pids) if self.pids else {}
@@ -509,6 +517,22 @@ class Sampler:
             self.thread_cores = {k: round((th1[k] - self.th0.get(k, 0)) / CLK_TCK / self.wall, 3)
                                  for k in sorted(th1, key=lambda k: -(th1[k] - self.th0.get(k, 0)))
                                  if th1[k] - self.th0.get(k, 0) > 0}
+
+
+def cpu_us_per_request(sampler, rps):
+    """The proxy's CPU per request in a closed-loop run, split into user and kernel time: the kernel
+    part (system calls, loopback TCP) is a floor every proxy pays; the user part is its own code."""
+    if not rps:
+        return {}
+    requests = rps * sampler.wall
+    return {"user_us_per_req": sampler.user_s / requests * 1e6, "system_us_per_req": sampler.system_s / requests * 1e6}
+
+
+def per_req(r):
+    """The user/kernel split of cpu_us_per_request for a log line, or nothing for the direct run."""
+    if r.get("user_us_per_req") is None:
+        return ""
+    return f" ({r['user_us_per_req']:.1f} us user + {r['system_us_per_req']:.1f} us kernel per request)"
 
 
 def closed_loop_h1(args, target):
@@ -522,6 +546,7 @@ def closed_loop_h1(args, target):
         r["jvm_thread_cores"] = s.thread_cores
     if s.pids:
         r["proxy_cpu_cores"] = s.cpu_s / s.wall
+        r.update(cpu_us_per_request(s, r.get("rps")))
     if not r.get("rps"):
         r["raw"] = out[-2000:]
     return r
@@ -538,6 +563,7 @@ def closed_loop_h2(args, target):
         r["jvm_thread_cores"] = s.thread_cores
     if s.pids:
         r["proxy_cpu_cores"] = s.cpu_s / s.wall
+        r.update(cpu_us_per_request(s, r.get("rps")))
     if not r.get("rps") or r.get("failed") or r.get("errored"):
         r["raw"] = out[-2000:]
     return r
@@ -756,11 +782,11 @@ def main_run(args, home, workdir):
         rd = {"h1": {}, "h2": {}, "rate": {}}
         for t in ([direct] + rot) if args.direct_throughput else rot:
             rd["h1"][t.name] = r = measure(args, closed_loop_h1, args, t)
-            log(f"round {rnd + 1} h1  {t.name:8s} {fmt(r.get('rps'))} req/s  proxy cpu {fmt(r.get('proxy_cpu_cores'), '.2f')}"
+            log(f"round {rnd + 1} h1  {t.name:8s} {fmt(r.get('rps'))} req/s  proxy cpu {fmt(r.get('proxy_cpu_cores'), '.2f')}{per_req(r)}"
                 f"  errors {r.get('non_2xx', 0) + r.get('socket_errors', 0)}{jit(r)}{busy(r)}")
         for t in [x for x in rot if x in h2_targets]:
             rd["h2"][t.name] = r = measure(args, closed_loop_h2, args, t)
-            log(f"round {rnd + 1} h2  {t.name:8s} {fmt(r.get('rps'))} req/s  proxy cpu {fmt(r.get('proxy_cpu_cores'), '.2f')}"
+            log(f"round {rnd + 1} h2  {t.name:8s} {fmt(r.get('rps'))} req/s  proxy cpu {fmt(r.get('proxy_cpu_cores'), '.2f')}{per_req(r)}"
                 f"  failed {r.get('failed')} errored {r.get('errored')}{busy(r)}")
         for t in [direct] + rot:
             rd["rate"][t.name] = r = measure(args, fixed_rate_h1, args, t, workdir, f"{rnd}-{t.name}")
@@ -798,6 +824,9 @@ def summarize(res, args):
         s["h1_proxy_cores"][n] = med([r["h1"].get(n, {}).get("proxy_cpu_cores") for r in res["rounds"]])
         s["h2_rps"][n] = med([r["h2"].get(n, {}).get("rps") for r in res["rounds"]]) if n in res["rounds"][0]["h2"] else None
         s["h2_proxy_cores"][n] = med([r["h2"].get(n, {}).get("proxy_cpu_cores") for r in res["rounds"]])
+        for proto in ("h1", "h2"):
+            for key in ("user_us_per_req", "system_us_per_req"):
+                s.setdefault(f"{proto}_{key}", {})[n] = med([r[proto].get(n, {}).get(key) for r in res["rounds"]])
         rate = {}
         for key in ("achieved_rps", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "cpu_s_per_1000_req", "rss_mib", "hwm_mib", "pss_mib"):
             rate[key] = med([r["rate"].get(n, {}).get(key) for r in res["rounds"]])
@@ -874,6 +903,8 @@ def report(res, s):
     row("HTTP/1.1 req/s (wrk, 50 conns)", s["h1_rps"])
     row("  proxy CPU during it (cores)", s["h1_proxy_cores"], ".2f")
     row("  req/s per proxy core", s["h1_rps_per_core"])
+    row("  proxy user CPU per request (us)", s["h1_user_us_per_req"], ".2f")
+    row("  proxy kernel CPU per request (us)", s["h1_system_us_per_req"], ".2f")
     h2 = dict(s["h2_rps"])
     if not res["h2_supported"].get("bowline"):
         p(f"{'HTTP/2 req/s (h2load 16x10)':34s}" + f"{'':>12s}{'not supp.':>12s}" +
@@ -882,6 +913,8 @@ def report(res, s):
     else:
         row("HTTP/2 req/s (h2load 16x10)", h2)
         row("  proxy CPU during it (cores)", s["h2_proxy_cores"], ".2f")
+        row("  proxy user CPU per request (us)", s["h2_user_us_per_req"], ".2f")
+        row("  proxy kernel CPU per request (us)", s["h2_system_us_per_req"], ".2f")
     rate = s["rate"]
     row("achieved req/s at fixed 1000", {n: rate[n]["achieved_rps"] for n in names}, ".0f", False)
     for q in ("p50", "p90", "p99"):
