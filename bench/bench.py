@@ -857,8 +857,9 @@ def summarize(res, args):
     b, n_, h = s["rate"]["bowline"], s["rate"]["nginx"], s["rate"]["haproxy"]
     targets = []
 
-    def target(name, value, goal, met, miss, unit=""):
-        targets.append({"target": name, "bowline": value, "goal": goal, "met": met, "miss": miss, "unit": unit})
+    def target(name, value, goal, met, miss, unit="", detail=None):
+        targets.append({"target": name, "bowline": value, "goal": goal, "met": met, "miss": miss, "unit": unit,
+                        "detail": detail})
 
     r1 = ratio(s["h1_rps"]["bowline"], s["h1_rps"]["nginx"])
     target("HTTP/1.1 throughput >= nginx", s["h1_rps"]["bowline"], s["h1_rps"]["nginx"],
@@ -870,9 +871,15 @@ def summarize(res, args):
         target("HTTP/2 throughput >= haproxy", s["h2_rps"]["bowline"], s["h2_rps"]["haproxy"],
                None if r2 is None else r2 >= 1.0, None if r2 is None or r2 >= 1 else f"{(1 - r2) * 100:.0f}% below haproxy", "req/s")
     bp, np_ = b.get("added_p99_ms"), n_.get("added_p99_ms")
+    # The tail at this rate moves between rounds by as much as the proxies differ: say how often
+    # Bowline's was the lower one, round by round, next to the verdict on the medians.
+    pairs = [(r["rate"]["bowline"]["p99_ms"], r["rate"]["nginx"]["p99_ms"]) for r in res["rounds"]
+             if r["rate"].get("bowline", {}).get("p99_ms") is not None and r["rate"].get("nginx", {}).get("p99_ms") is not None]
+    below = sum(1 for bow, ngx in pairs if bow <= ngx)
     target("added p99 at 1000 req/s <= nginx's", bp, np_, None if bp is None or np_ is None else bp <= np_,
            None if bp is None or np_ is None or bp <= np_ else f"+{(bp - np_) * 1000:.0f} µs over nginx's ({bp / np_:.1f}x)" if np_ > 0
-           else f"+{(bp - np_) * 1000:.0f} µs over nginx's", "ms")
+           else f"+{(bp - np_) * 1000:.0f} µs over nginx's", "ms",
+           f"at or below nginx's in {below} of {len(pairs)} rounds" if pairs else None)
     cpu = b.get("cpu_s_per_1000_req")
     target("<= 0.15 core per 1000 req/s", cpu, 0.15, None if cpu is None else cpu <= 0.15,
            None if cpu is None or cpu <= 0.15 else f"{cpu / 0.15:.1f}x the budget (+{cpu - 0.15:.3f} core)", "core")
@@ -947,7 +954,8 @@ def report(res, s):
         val = "n/a" if t["bowline"] is None else f"{t['bowline']:.3f}" if t["unit"] in ("ms", "core", "s") else f"{t['bowline']:.0f}"
         goal = "n/a" if t["goal"] is None else f"{t['goal']:.3f}" if t["unit"] in ("ms", "core", "s") else f"{t['goal']:.0f}"
         p(f"  {t['target']:38s} bowline {val:>9s} {t['unit']:6s} goal {goal:>9s}  {state}"
-          + (f" ({t['miss']})" if t["met"] is False and t["miss"] else ""))
+          + (f" ({t['miss']})" if t["met"] is False and t["miss"] else "")
+          + (f"; {t['detail']}" if t.get("detail") else ""))
     text = "\n".join(lines)
     print(text, flush=True)
     return text
