@@ -2,10 +2,10 @@ package dev.bowline.kernel.agent;
 
 import dev.bowline.kernel.proxy.JoinCredentials;
 import dev.bowline.kernel.proxy.JoinedIdentity;
-import dev.bowline.proxy.identity.SvidCertificates;
 import dev.bowline.proxy.identity.WorkloadIdentity;
 import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.proxy.tls.CertifiedKey;
+import dev.bowline.proxy.tls.X509SvidRules;
 import dev.bowline.spi.model.SpiffeId;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
@@ -136,7 +136,7 @@ public final class AgentRuntime {
 
   private static Optional<SpiffeId> identityOf(CertifiedKey key) {
     try {
-      return Optional.of(SvidCertificates.spiffeId(key.leaf()));
+      return Optional.of(X509SvidRules.leafId(key.leaf()));
     } catch (CertificateException e) {
       log.warn("the workload certificate carries no SPIFFE identity: {}", e.getMessage());
       return Optional.empty();

@@ -13,6 +13,7 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -118,6 +119,7 @@ public final class CitadelService {
       StreamObserver<DynamicMessage> response) {
     try {
       List<X509Certificate> chain = new ArrayList<>(ca.sign(csr, identity, ttl));
+      IssuedSvid.check(chain, identity);
       rootOf(chain.get(chain.size() - 1)).ifPresent(chain::add);
       List<String> pem = new ArrayList<>();
       for (X509Certificate c : chain) {
@@ -133,6 +135,9 @@ public final class CitadelService {
     } catch (CertificateEncodingException | RuntimeException e) {
       log.warn("Citadel: signing for {} failed", identity, e);
       response.onError(Status.INTERNAL.withDescription("signing failed: " + e).asRuntimeException());
+    } catch (CertificateException e) {
+      log.warn("Citadel: {}", e.getMessage());
+      response.onError(Status.INTERNAL.withDescription(e.getMessage()).asRuntimeException());
     }
   }
 

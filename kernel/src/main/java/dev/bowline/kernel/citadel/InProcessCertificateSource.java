@@ -5,6 +5,7 @@ import dev.bowline.proxy.tls.CertifiedKey;
 import dev.bowline.spi.ca.CertificateAuthority;
 import dev.bowline.spi.ca.CertificateAuthorityException;
 import dev.bowline.spi.model.SpiffeId;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
@@ -40,10 +41,14 @@ public final class InProcessCertificateSource implements CertificateSource {
   public CompletableFuture<List<X509Certificate>> request(String csrPem, Optional<CertifiedKey> current) {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return ca.sign(der(csrPem), identity, ttl);
+        List<X509Certificate> chain = ca.sign(der(csrPem), identity, ttl);
+        IssuedSvid.check(chain, identity);
+        return chain;
       } catch (CertificateAuthorityException e) {
         throw new IllegalStateException("the CA refused the control plane's own certificate for "
             + identity + ": " + e.getMessage(), e);
+      } catch (CertificateException e) {
+        throw new IllegalStateException(e.getMessage(), e);
       }
     }, signing);
   }

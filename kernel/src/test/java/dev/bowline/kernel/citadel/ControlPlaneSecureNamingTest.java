@@ -91,7 +91,7 @@ class ControlPlaneSecureNamingTest {
     String token = serveAs(ca, ControlPlaneIdentity.in("example.org"));
 
     assertThatThrownBy(() -> join(ca.trustBundle(), token)).isInstanceOf(ExecutionException.class)
-        .hasStackTraceContaining("is not of trust domain cluster.local");
+        .hasStackTraceContaining("belongs to trust domain example.org, not to cluster.local");
   }
 
   @Test

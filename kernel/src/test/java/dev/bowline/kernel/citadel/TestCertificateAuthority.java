@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -30,7 +31,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
  * A small CA for Citadel's tests: a root that signs leaves with the identity it is given as the
- * only URI SAN, after checking the CSR's signature. (The CAs users run are the plugins.)
+ * only URI SAN and the digitalSignature key usage of an X.509-SVID, after checking the CSR's
+ * signature. (The CAs users run are the plugins.)
  */
 public final class TestCertificateAuthority implements CertificateAuthority {
 
@@ -82,6 +84,7 @@ public final class TestCertificateAuthority implements CertificateAuthority {
           root, BigInteger.valueOf(serial.getAndIncrement()),
           Date.from(now.minusSeconds(60)), Date.from(now.plus(ttl)), new X500Name(""), key);
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       b.addExtension(Extension.subjectAlternativeName, true,
           new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, identity.toString())));
       return List.of(new JcaX509CertificateConverter().getCertificate(b.build(signer())));

@@ -17,12 +17,12 @@ import dev.bowline.kernel.proxy.ProxyRuntime;
 import dev.bowline.proxy.identity.CitadelCertificateSource;
 import dev.bowline.proxy.identity.ControlPlaneIdentity;
 import dev.bowline.proxy.identity.ControlPlaneTls;
-import dev.bowline.proxy.identity.SvidCertificates;
 import dev.bowline.proxy.identity.WorkloadIdentity;
 import dev.bowline.proxy.identity.WorkloadKeyManager;
 import dev.bowline.proxy.identity.WorkloadSecrets;
 import dev.bowline.proxy.stats.MetricRegistry;
 import dev.bowline.proxy.tls.CertifiedKey;
+import dev.bowline.proxy.tls.X509SvidRules;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
@@ -108,7 +108,7 @@ class SecureJoinTest {
     List<X509Certificate> roots = certificates(out.toString());
     assertThat(roots).isEqualTo(controlPlane.trustBundle());
     X509Certificate own = controlPlane.ownCertificate().leaf();
-    assertThat(SvidCertificates.spiffeId(own)).isEqualTo(ControlPlaneIdentity.in(TRUST_DOMAIN));
+    assertThat(X509SvidRules.leafId(own)).isEqualTo(ControlPlaneIdentity.in(TRUST_DOMAIN));
     assertThat(own.getSubjectAlternativeNames()).as("no DNS name: proxies check the SPIFFE ID").hasSize(1);
     own.verify(roots.get(0).getPublicKey());
     assertThatThrownBy(controlPlane::plaintextXdsAddress).as("plaintext xDS is off unless enabled")

@@ -1,5 +1,6 @@
 package dev.bowline.proxy.identity;
 
+import dev.bowline.proxy.tls.X509SvidRules;
 import dev.bowline.spi.model.SpiffeId;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -12,6 +13,7 @@ import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -23,12 +25,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trusts a peer of the mesh's control channel (the control plane's port 15012, in either
- * direction) by its X.509-SVID: the chain must lead to one of the roots of the current trust
- * bundle (read at every handshake, so a new bundle applies to the next handshake; several roots
- * are allowed during a rotation) and be valid now; the leaf must follow the SVID rules ({@link
- * SvidCertificates}) with a SPIFFE ID of the trust domain and, when one is required, exactly that
- * ID. There is no DNS hostname check: a peer is named by its SPIFFE ID (VMs reach the control
- * plane by IP).
+ * direction) by its X.509-SVID: the leaf must follow the same SVID rules as on the data plane
+ * ({@link X509SvidRules#check}: one workload SPIFFE ID of the trust domain, not a CA,
+ * digitalSignature and no certificate or CRL signing, valid now) and, when one is required, carry
+ * exactly that ID; the chain must lead to one of the roots of the current trust bundle (read at
+ * every handshake, so a new bundle applies to the next handshake; several roots are allowed during
+ * a rotation). There is no DNS hostname check: a peer is named by its SPIFFE ID (VMs reach the
+ * control plane by IP).
  *
  * <p><b>Threading.</b> Thread-safe; the bundle supplier is called on handshake threads and must
  * not block.
@@ -60,6 +63,11 @@ public final class SvidTrustManager extends X509ExtendedTrustManager {
     if (chain == null || chain.length == 0) {
       throw new CertificateException("the peer sent no certificate");
     }
+    SpiffeId id = X509SvidRules.check(chain[0], trustDomain, new Date());
+    if (requiredPeer.isPresent() && !requiredPeer.get().equals(id)) {
+      throw new CertificateException(
+          "the peer is " + id + ", not " + requiredPeer.get());
+    }
     List<X509Certificate> roots = bundle.get();
     if (roots.isEmpty()) {
       throw new CertificateException("no trust bundle yet: cannot verify the peer");
@@ -81,15 +89,6 @@ public final class SvidTrustManager extends X509ExtendedTrustManager {
       throw new CertificateException(
           "the peer's certificate " + describe(chain[0]) + " does not chain to the trust bundle: "
               + e.getMessage(), e);
-    }
-    SpiffeId id = SvidCertificates.spiffeId(chain[0]);
-    if (!id.trustDomain().equals(trustDomain)) {
-      throw new CertificateException(
-          "the peer's identity " + id + " is not of trust domain " + trustDomain);
-    }
-    if (requiredPeer.isPresent() && !requiredPeer.get().equals(id)) {
-      throw new CertificateException(
-          "the peer is " + id + ", not " + requiredPeer.get());
     }
     return id;
   }

@@ -2,6 +2,7 @@ package dev.bowline.proxy.identity;
 
 import dev.bowline.proxy.tls.CertificateSigningRequest;
 import dev.bowline.proxy.tls.CertifiedKey;
+import dev.bowline.proxy.tls.X509SvidRules;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -197,7 +198,7 @@ public final class WorkloadIdentity implements AutoCloseable {
 
   private static String identityOf(X509Certificate leaf) {
     try {
-      return SvidCertificates.spiffeId(leaf).toString();
+      return X509SvidRules.leafId(leaf).toString();
     } catch (java.security.cert.CertificateException e) {
       return leaf.getSubjectX500Principal().getName();
     }

@@ -13,15 +13,18 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The SPIFFE X.509-SVID rules for a peer's leaf certificate, beyond the chain itself: exactly one
- * URI SAN, a workload SPIFFE ID of the expected trust domain, not a CA ({@code cA} false), key
- * usage present with {@code digitalSignature} and without {@code keyCertSign} or {@code cRLSign},
- * and within its validity. Whether it chains to the trust bundle is the PKIX validator's part (see
- * {@link SpiffeTrustManager}).
+ * The SPIFFE X.509-SVID rules for a leaf certificate, beyond its chain: exactly one URI SAN, a
+ * workload SPIFFE ID ({@code spiffe://<trust domain>/<path>}), not a CA ({@code cA} false), key
+ * usage present with {@code digitalSignature} and without {@code keyCertSign} or {@code cRLSign};
+ * and, for a peer, of the expected trust domain and within its validity. The one place these rules
+ * live: the data plane's mutual TLS ({@link SpiffeTrustManager}), the control channel on port 15012
+ * in both directions ({@code identity.SvidTrustManager}), the control plane's xDS authentication and
+ * the reading of a workload's own certificate all apply them. Whether a chain leads to the trust
+ * bundle is the PKIX validator's part.
  *
  * <p><b>Threading.</b> Stateless.
  */
-final class X509SvidRules {
+public final class X509SvidRules {
 
   private static final int URI = 6;
   private static final int DIGITAL_SIGNATURE = 0;
@@ -31,45 +34,57 @@ final class X509SvidRules {
   private X509SvidRules() {}
 
   /**
-   * Checks a leaf and returns its SPIFFE ID.
+   * Checks that {@code leaf} is an X.509-SVID leaf and returns its SPIFFE ID; neither its trust
+   * domain nor its validity is checked.
    *
-   * @param expectedTrustDomain the trust domain the peer must belong to
-   * @param now the time the certificate must be valid at
    * @throws CertificateException saying which rule the certificate breaks
    */
-  static SpiffeId check(X509Certificate leaf, String expectedTrustDomain, Date now)
-      throws CertificateException {
+  public static SpiffeId leafId(X509Certificate leaf) throws CertificateException {
     List<String> uris = uriSans(leaf);
     if (uris.size() != 1) {
       throw new CertificateException(
-          "peer certificate " + leaf.getSubjectX500Principal().getName() + " has " + uris.size()
+          "certificate " + leaf.getSubjectX500Principal().getName() + " has " + uris.size()
               + " URI SANs " + uris + "; an X.509-SVID has exactly one, its SPIFFE ID");
     }
     SpiffeId id = workloadId(uris.get(0)).orElse(null);
     if (id == null) {
       throw new CertificateException(
-          "peer certificate " + leaf.getSubjectX500Principal().getName() + " has the URI SAN "
+          "certificate " + leaf.getSubjectX500Principal().getName() + " has the URI SAN "
               + uris.get(0) + ", which is not a workload SPIFFE ID (spiffe://trust-domain/path)");
-    }
-    if (!id.trustDomain().equals(expectedTrustDomain)) {
-      throw new CertificateException(
-          "peer " + id + " belongs to trust domain " + id.trustDomain() + ", not to "
-              + expectedTrustDomain);
     }
     if (leaf.getBasicConstraints() >= 0) {
       throw new CertificateException(
-          "peer certificate " + id + " is a CA certificate (cA true); an X.509-SVID leaf is not");
+          "certificate " + id + " is a CA certificate (cA true); an X.509-SVID leaf is not");
     }
     boolean[] usage = leaf.getKeyUsage();
     if (usage == null || usage.length <= DIGITAL_SIGNATURE || !usage[DIGITAL_SIGNATURE]) {
       throw new CertificateException(
-          "peer certificate " + id + " lacks the digitalSignature key usage of an X.509-SVID leaf");
+          "certificate " + id + " lacks the digitalSignature key usage of an X.509-SVID leaf");
     }
     if ((usage.length > KEY_CERT_SIGN && usage[KEY_CERT_SIGN])
         || (usage.length > CRL_SIGN && usage[CRL_SIGN])) {
       throw new CertificateException(
-          "peer certificate " + id + " may sign certificates or CRLs (keyCertSign, cRLSign);"
+          "certificate " + id + " may sign certificates or CRLs (keyCertSign, cRLSign);"
               + " an X.509-SVID leaf may not");
+    }
+    return id;
+  }
+
+  /**
+   * Checks a peer's leaf ({@link #leafId}, then its trust domain and validity) and returns its
+   * SPIFFE ID.
+   *
+   * @param expectedTrustDomain the trust domain the peer must belong to
+   * @param now the time the certificate must be valid at
+   * @throws CertificateException saying which rule the certificate breaks
+   */
+  public static SpiffeId check(X509Certificate leaf, String expectedTrustDomain, Date now)
+      throws CertificateException {
+    SpiffeId id = leafId(leaf);
+    if (!id.trustDomain().equals(expectedTrustDomain)) {
+      throw new CertificateException(
+          "peer " + id + " belongs to trust domain " + id.trustDomain() + ", not to "
+              + expectedTrustDomain);
     }
     try {
       leaf.checkValidity(now);

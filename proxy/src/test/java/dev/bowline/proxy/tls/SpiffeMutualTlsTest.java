@@ -25,7 +25,6 @@ import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -149,61 +148,11 @@ class SpiffeMutualTlsTest {
 
   /** The negative corpus: each broken X.509-SVID and why it must be refused. */
   static Stream<Arguments> brokenSvids() {
-    Instant now = Instant.now();
-    return Stream.of(
-        Arguments.of(
-            "two URI SANs",
-            (UnaryOperator<TestSvids.LeafBuilder>)
-                b -> b.serviceAccount("client").serviceAccount("other"),
-            "has 2 URI SANs"),
-        Arguments.of(
-            "no URI SAN",
-            (UnaryOperator<TestSvids.LeafBuilder>) b -> b.dns("client.example.com"),
-            "has 0 URI SANs"),
-        Arguments.of(
-            "cA true",
-            (UnaryOperator<TestSvids.LeafBuilder>) b -> b.serviceAccount("client").ca(true),
-            "is a CA certificate"),
-        Arguments.of(
-            "keyCertSign",
-            (UnaryOperator<TestSvids.LeafBuilder>)
-                b ->
-                    b.serviceAccount("client")
-                        .keyUsage(TestSvids.DIGITAL_SIGNATURE, TestSvids.KEY_CERT_SIGN),
-            "keyCertSign"),
-        Arguments.of(
-            "cRLSign",
-            (UnaryOperator<TestSvids.LeafBuilder>)
-                b ->
-                    b.serviceAccount("client")
-                        .keyUsage(TestSvids.DIGITAL_SIGNATURE, TestSvids.CRL_SIGN),
-            "cRLSign"),
-        Arguments.of(
-            "foreign trust domain",
-            (UnaryOperator<TestSvids.LeafBuilder>)
-                b -> b.uri("spiffe://evil.example/ns/default/sa/client"),
-            "belongs to trust domain evil.example"),
-        Arguments.of(
-            "not a SPIFFE ID",
-            (UnaryOperator<TestSvids.LeafBuilder>)
-                b -> b.uri("https://cluster.local/ns/default/sa/client"),
-            "not a workload SPIFFE ID"),
-        Arguments.of(
-            "expired",
-            (UnaryOperator<TestSvids.LeafBuilder>)
-                b ->
-                    b.serviceAccount("client")
-                        .validity(now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))),
-            "expired"),
-        Arguments.of(
-            "not yet valid",
-            (UnaryOperator<TestSvids.LeafBuilder>)
-                b ->
-                    b.serviceAccount("client")
-                        .validity(now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2))),
-            "is not valid before"),
-        Arguments.of("intermediate missing", null, "PKIX path"),
-        Arguments.of("signed by another root", null, "PKIX path"));
+    return Stream.concat(
+        BrokenSvids.leaves(),
+        Stream.of(
+            Arguments.of("intermediate missing", null, "PKIX path"),
+            Arguments.of("signed by another root", null, "PKIX path")));
   }
 
   private static CertifiedKey broken(String name, UnaryOperator<TestSvids.LeafBuilder> edit) {

@@ -1,6 +1,6 @@
 package dev.bowline.kernel.pilot.xds;
 
-import dev.bowline.proxy.identity.SvidCertificates;
+import dev.bowline.proxy.tls.X509SvidRules;
 import dev.bowline.spi.model.SpiffeId;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -42,7 +42,7 @@ final class ClientCertificateAuthenticator implements ServerInterceptor {
     }
     SpiffeId id;
     try {
-      id = SvidCertificates.spiffeId(leaf);
+      id = X509SvidRules.leafId(leaf);
     } catch (CertificateException e) {
       call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
       return new ServerCall.Listener<>() {};
